@@ -1,0 +1,1 @@
+"""Assembly and transports: the only package that knows how the process runs."""

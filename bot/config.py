@@ -1,0 +1,52 @@
+"""Settings read once in main() from the environment and `.env`."""
+
+from __future__ import annotations
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///var/qamqor.sqlite3"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    telegram_bot_token: SecretStr | None = None
+    telegram_api_url: str = "https://api.telegram.org"
+    database_url: str = DEFAULT_DATABASE_URL
+    redis_url: str | None = None
+    webhook_url: str | None = None
+    webhook_secret: SecretStr | None = None
+    http_host: str = "127.0.0.1"
+    http_port: int = 8080
+
+    twilio_account_sid: str | None = None
+    twilio_auth_token: SecretStr | None = None
+
+    default_locale: str = "kk"
+    timezone: str = "Asia/Almaty"
+
+    outbox_telegram_rate: float = Field(30.0, gt=0)
+    outbox_telegram_per_chat_rate: float = Field(1.0, gt=0)
+    outbox_max_attempts: int = Field(5, ge=1)
+    outbox_poll_seconds: float = Field(1.0, gt=0)
+    scheduler_tick_seconds: int = Field(60, ge=1)
+    scheduler_grace_minutes: int = Field(180, ge=0)
+
+    invite_ttl_days: int = Field(14, ge=1)
+    processed_update_retention_days: int = Field(7, ge=1)
+    log_level: str = "INFO"
+
+    @property
+    def telegram_enabled(self) -> bool:
+        return self.telegram_bot_token is not None and bool(
+            self.telegram_bot_token.get_secret_value()
+        )
+
+    @property
+    def whatsapp_enabled(self) -> bool:
+        return bool(self.twilio_account_sid and self.twilio_auth_token)
+
+    @property
+    def webhook_enabled(self) -> bool:
+        return self.telegram_enabled and bool(self.webhook_url)

@@ -1,0 +1,32 @@
+"""Registered last: whatever no flow understood, and buttons that no longer mean anything."""
+
+from __future__ import annotations
+
+from aiogram import F, Router
+from aiogram.types import CallbackQuery, Message
+from aiogram.utils.i18n import gettext as _
+
+from services.people import Actor
+
+router = Router(name=__name__)
+
+
+@router.message(F.text.startswith("/"))
+async def unknown_command(message: Message) -> None:
+    """A command we do not have."""
+    await message.answer(_("I don't know this command. /help shows what I can do."))
+
+
+@router.message()
+async def not_understood(message: Message, actor: Actor | None) -> None:
+    """Free text outside any conversation."""
+    if actor is None:
+        await message.answer(_("Hello! Send /start to begin."))
+        return
+    await message.answer(_("Sorry, I didn't understand. /help shows what I can do."))
+
+
+@router.callback_query()
+async def stale_button(query: CallbackQuery) -> None:
+    """A button from an old message, a finished step or someone else's menu."""
+    await query.answer(_("This button is out of date."), show_alert=True)

@@ -1,0 +1,23 @@
+"""Dates, times and numbers through Babel, in the reader's locale and Almaty time."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from babel.dates import format_date, format_datetime
+from babel.numbers import format_decimal
+
+ALMATY = ZoneInfo("Asia/Almaty")
+
+
+def local_datetime(moment: datetime, locale: str) -> str:
+    return format_datetime(moment.astimezone(ALMATY), "medium", tzinfo=ALMATY, locale=locale)
+
+
+def local_date(moment: datetime, locale: str) -> str:
+    return format_date(moment.astimezone(ALMATY).date(), "long", locale=locale)
+
+
+def number(value: float, locale: str) -> str:
+    return format_decimal(value, locale=locale)

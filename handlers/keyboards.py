@@ -1,0 +1,58 @@
+"""Inline keyboards, built in the current locale."""
+
+from __future__ import annotations
+
+from aiogram.types import InlineKeyboardMarkup
+from aiogram.utils.i18n import gettext as _
+from aiogram.utils.keyboard import InlineKeyboardBuilder
+
+from handlers.callbacks import ConsentCb, ForgetCb, InviteRoleCb, InviteScopeCb, LanguageCb, RoleCb
+from handlers.labels import role_label
+from services.directory import Named
+
+# Each language names itself, so a person who cannot read the others still finds theirs.
+LANGUAGE_NAMES = {"kk": "Қазақша", "ru": "Русский", "en": "English"}
+
+
+def languages() -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    for code, name in LANGUAGE_NAMES.items():
+        builder.button(text=name, callback_data=LanguageCb(code=code))
+    return builder.adjust(3).as_markup()
+
+
+def consent() -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    builder.button(text=_("✅ I agree"), callback_data=ConsentCb(accept=True))
+    builder.button(text=_("✖️ I do not agree"), callback_data=ConsentCb(accept=False))
+    return builder.adjust(1).as_markup()
+
+
+def who_are_you() -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    builder.button(text=_("🙋 Volunteer (camp leader)"), callback_data=RoleCb(role="volunteer"))
+    builder.button(text=_("👪 Parent"), callback_data=RoleCb(role="parent"))
+    builder.button(text=_("🧑‍🏫 Teacher"), callback_data=RoleCb(role="teacher"))
+    builder.button(text=_("🧹 Palace staff"), callback_data=RoleCb(role="staff"))
+    return builder.adjust(1).as_markup()
+
+
+def forget_confirm() -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    builder.button(text=_("Yes, delete everything"), callback_data=ForgetCb(confirm=True))
+    builder.button(text=_("No, keep my data"), callback_data=ForgetCb(confirm=False))
+    return builder.adjust(1).as_markup()
+
+
+def invite_roles(roles: list[str]) -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    for role in roles:
+        builder.button(text=role_label(role), callback_data=InviteRoleCb(role=role))
+    return builder.adjust(1).as_markup()
+
+
+def scope_choices(kind: str, items: list[Named]) -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    for item in items:
+        builder.button(text=item.name, callback_data=InviteScopeCb(kind=kind, id=item.id))
+    return builder.adjust(2 if kind == "region" else 1).as_markup()

@@ -1,0 +1,1 @@
+"""The rules, channel-neutral: plain values in, plain values out, domain errors raised."""

@@ -1,0 +1,38 @@
+"""Consent to process personal data: recorded before anything else is stored."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import ConsentRecord
+
+# Bump when the consent text changes; each record keeps the version the person saw.
+CONSENT_TEXT_VERSION = "2026-11-v1"
+
+PURPOSE_SELF = "self"
+PURPOSE_CHILDREN = "parent_for_children"
+
+
+@dataclass(frozen=True)
+class ConsentGiven:
+    purpose: str
+    text_version: str
+    locale: str
+
+
+def consent_for(locale: str, *, as_parent: bool) -> ConsentGiven:
+    purpose = PURPOSE_CHILDREN if as_parent else PURPOSE_SELF
+    return ConsentGiven(purpose=purpose, text_version=CONSENT_TEXT_VERSION, locale=locale)
+
+
+async def record_consent(session: AsyncSession, person_id: int, consent: ConsentGiven) -> None:
+    session.add(
+        ConsentRecord(
+            person_id=person_id,
+            purpose=consent.purpose,
+            text_version=consent.text_version,
+            locale=consent.locale,
+        )
+    )

@@ -1,0 +1,155 @@
+"""The outbox: every message promised for later is a row before anyone tries to send it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.base import utcnow
+from storage.dialect import insert_ignoring_conflicts
+from storage.models import ChannelIdentity, OutboxMessage, OutboxStatus
+
+BACKOFF_CAP = timedelta(minutes=10)
+
+
+@dataclass(frozen=True)
+class OutboxItem:
+    id: int
+    identity_id: int
+    external_id: str
+    kind: str
+    payload: dict[str, Any]
+    attempts: int
+
+
+def retry_delay(attempts: int) -> timedelta:
+    """Exponential back-off after a server error: 2 s, 4 s, 8 s, ... capped at ten minutes."""
+    return min(timedelta(seconds=2**attempts), BACKOFF_CAP)
+
+
+async def enqueue(
+    session: AsyncSession,
+    *,
+    identity_id: int,
+    kind: str,
+    payload: dict[str, Any],
+    dedup_key: str,
+    priority: int = 0,
+    not_before: datetime | None = None,
+) -> bool:
+    """Add a row unless one with the same dedup key exists; the caller commits."""
+    result = await session.execute(
+        insert_ignoring_conflicts(session, OutboxMessage, ["dedup_key"]).values(
+            identity_id=identity_id,
+            kind=kind,
+            payload=payload,
+            dedup_key=dedup_key,
+            priority=priority,
+            not_before=not_before or utcnow(),
+            status=OutboxStatus.PENDING,
+            attempts=0,
+            created_at=utcnow(),
+        )
+    )
+    return bool(getattr(result, "rowcount", 0))
+
+
+async def claim_due(
+    session: AsyncSession, channel: str, now: datetime, limit: int, lease: timedelta
+) -> list[OutboxItem]:
+    """Take up to `limit` due rows, highest priority first; a lapsed claim means its sender died."""
+    due = or_(
+        and_(OutboxMessage.status == OutboxStatus.PENDING, OutboxMessage.not_before <= now),
+        and_(OutboxMessage.status == OutboxStatus.SENDING, OutboxMessage.claimed_until < now),
+    )
+    rows = (
+        await session.execute(
+            select(OutboxMessage, ChannelIdentity.external_id)
+            .join(ChannelIdentity, ChannelIdentity.id == OutboxMessage.identity_id)
+            .where(due, ChannelIdentity.channel == channel, ChannelIdentity.blocked.is_(False))
+            .order_by(OutboxMessage.priority.desc(), OutboxMessage.not_before, OutboxMessage.id)
+            .limit(limit)
+            .with_for_update(of=OutboxMessage, skip_locked=True)
+        )
+    ).all()
+    items = []
+    for message, external_id in rows:
+        message.status = OutboxStatus.SENDING
+        message.claimed_until = now + lease
+        items.append(
+            OutboxItem(
+                message.id,
+                message.identity_id,
+                external_id,
+                message.kind,
+                message.payload,
+                message.attempts,
+            )
+        )
+    await session.commit()
+    return items
+
+
+async def mark_sent(session: AsyncSession, message_id: int) -> None:
+    await _set(session, message_id, status=OutboxStatus.SENT, sent_at=utcnow(), last_error=None)
+
+
+async def release(session: AsyncSession, message_id: int, not_before: datetime) -> None:
+    """Put a row back untouched (rate limited, or not yet its chat's turn)."""
+    await _set(session, message_id, status=OutboxStatus.PENDING, not_before=not_before)
+
+
+async def record_failure(
+    session: AsyncSession, item: OutboxItem, error: str, *, max_attempts: int, retryable: bool
+) -> str:
+    """Count a failed attempt; retry later with back-off or give up keeping the error."""
+    attempts = item.attempts + 1
+    if retryable and attempts < max_attempts:
+        await _set(
+            session,
+            item.id,
+            status=OutboxStatus.PENDING,
+            attempts=attempts,
+            last_error=error,
+            not_before=utcnow() + retry_delay(attempts),
+        )
+        return OutboxStatus.PENDING
+    await _set(session, item.id, status=OutboxStatus.FAILED, attempts=attempts, last_error=error)
+    return OutboxStatus.FAILED
+
+
+async def mark_blocked(session: AsyncSession, item: OutboxItem, error: str) -> None:
+    """The person blocked the bot: stop sending to that identity, keep the rows as evidence."""
+    now = utcnow()
+    await session.execute(
+        update(ChannelIdentity)
+        .where(ChannelIdentity.id == item.identity_id)
+        .values(blocked=True, blocked_at=now)
+    )
+    await session.execute(
+        update(OutboxMessage)
+        .where(
+            OutboxMessage.identity_id == item.identity_id,
+            OutboxMessage.status.in_([OutboxStatus.PENDING, OutboxStatus.SENDING]),
+        )
+        .values(status=OutboxStatus.BLOCKED, last_error=error)
+    )
+    await session.commit()
+
+
+async def _set(session: AsyncSession, message_id: int, **values: Any) -> None:
+    await session.execute(
+        update(OutboxMessage).where(OutboxMessage.id == message_id).values(**values)
+    )
+    await session.commit()
+
+
+async def count_by_status(session: AsyncSession) -> dict[str, int]:
+    rows = await session.execute(
+        select(OutboxMessage.status, func.count()).group_by(OutboxMessage.status)
+    )
+    return {status: count for status, count in rows.tuples()}

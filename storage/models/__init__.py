@@ -1,0 +1,39 @@
+"""Every table, importable from one place (Alembic reads Base.metadata from here)."""
+
+from storage.base import Base
+from storage.models.org import Club, Region, Site
+from storage.models.people import (
+    ChannelIdentity,
+    Child,
+    ConsentRecord,
+    Invite,
+    Person,
+    Role,
+    RoleGrant,
+)
+from storage.models.system import (
+    FsmRecord,
+    OutboxMessage,
+    OutboxStatus,
+    ProcessedUpdate,
+    SchedulerMark,
+)
+
+__all__ = [
+    "Base",
+    "ChannelIdentity",
+    "Child",
+    "Club",
+    "ConsentRecord",
+    "FsmRecord",
+    "Invite",
+    "OutboxMessage",
+    "OutboxStatus",
+    "Person",
+    "ProcessedUpdate",
+    "Region",
+    "Role",
+    "RoleGrant",
+    "SchedulerMark",
+    "Site",
+]

@@ -1,0 +1,115 @@
+"""Real parts: a SQLite file (or CI's PostgreSQL), the Bot API stand-in over HTTP, our Dispatcher."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from aiogram import Bot
+from sqlalchemy import func, select, text
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.app import App, build_app, make_telegram_bot
+from bot.config import Settings
+from storage.engine import create_engine
+from tests.driver import TelegramUser
+from tests.standins.telegram_api import TelegramStandIn
+
+PG_URL = os.environ.get("QAMQOR_TEST_DATABASE_URL")
+REDIS_URL = os.environ.get("QAMQOR_TEST_REDIS_URL")
+
+
+@pytest.fixture
+async def database_url(tmp_path: Path) -> str:
+    if not PG_URL:
+        return f"sqlite+aiosqlite:///{tmp_path / 'qamqor.sqlite3'}"
+    engine = create_engine(PG_URL)
+    async with engine.begin() as connection:
+        await connection.execute(text("DROP SCHEMA public CASCADE"))
+        await connection.execute(text("CREATE SCHEMA public"))
+    await engine.dispose()
+    return PG_URL
+
+
+@pytest.fixture
+async def redis_url() -> AsyncIterator[str | None]:
+    if REDIS_URL:
+        from redis.asyncio import Redis
+
+        client = Redis.from_url(REDIS_URL)
+        await client.flushdb()
+        await client.aclose()
+    yield REDIS_URL
+
+
+@pytest.fixture
+async def standin() -> AsyncIterator[TelegramStandIn]:
+    async with TelegramStandIn() as server:
+        yield server
+
+
+@pytest.fixture
+def settings(database_url: str, redis_url: str | None, standin: TelegramStandIn) -> Settings:
+    return Settings(
+        _env_file=None,
+        telegram_bot_token="42:TEST-TOKEN",
+        telegram_api_url=standin.base_url,
+        database_url=database_url,
+        redis_url=redis_url,
+    )
+
+
+@pytest.fixture
+async def app(settings: Settings) -> AsyncIterator[App]:
+    application = await build_app(settings)
+    yield application
+    await application.close()
+
+
+@pytest.fixture
+async def bot(settings: Settings) -> AsyncIterator[Bot]:
+    telegram = make_telegram_bot(settings)
+    yield telegram
+    await telegram.session.close()
+
+
+@pytest.fixture
+async def session(app: App) -> AsyncIterator[AsyncSession]:
+    async with app.session_factory() as db:
+        yield db
+
+
+@pytest.fixture
+def make_user(app: App, bot: Bot, standin: TelegramStandIn):  # type: ignore[no-untyped-def]
+    counter = iter(range(1001, 10**6))
+
+    def factory(first_name: str = "Айгерім", language_code: str | None = "kk") -> TelegramUser:
+        return TelegramUser(app.dispatcher, bot, standin, next(counter), first_name, language_code)
+
+    return factory
+
+
+class Db:
+    """Reads in a fresh session each time, so no test transaction holds SQLite's write lock."""
+
+    def __init__(self, app: App) -> None:
+        self.app = app
+
+    async def scalar(self, statement: Any) -> Any:
+        async with self.app.session_factory() as db:
+            return await db.scalar(statement)
+
+    async def all(self, statement: Any) -> list[Any]:
+        async with self.app.session_factory() as db:
+            return list(await db.scalars(statement))
+
+    async def count(self, model: Any) -> int:
+        return int(await self.scalar(select(func.count()).select_from(model)))
+
+
+@pytest.fixture
+def db(app: App) -> Db:
+    return Db(app)

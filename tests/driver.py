@@ -1,0 +1,114 @@
+"""A person in a chat: types text, presses buttons, reads what the bot sent through the stand-in."""
+
+from __future__ import annotations
+
+import itertools
+import time
+from typing import Any
+
+from aiogram import Bot, Dispatcher
+from aiogram.types import Update
+
+from tests.standins.telegram_api import RecordedRequest, TelegramStandIn
+
+_update_ids = itertools.count(1)
+
+
+class TelegramUser:
+    def __init__(
+        self,
+        dp: Dispatcher,
+        bot: Bot,
+        standin: TelegramStandIn,
+        user_id: int,
+        first_name: str,
+        language_code: str | None,
+    ) -> None:
+        self.dp, self.bot, self.standin = dp, bot, standin
+        self.id, self.first_name, self.language_code = user_id, first_name, language_code
+        self._message_ids = itertools.count(1)
+
+    @property
+    def user(self) -> dict[str, Any]:
+        user: dict[str, Any] = {"id": self.id, "is_bot": False, "first_name": self.first_name}
+        if self.language_code:
+            user["language_code"] = self.language_code
+        return user
+
+    def message_update(self, text: str, update_id: int | None = None) -> dict[str, Any]:
+        return {
+            "update_id": update_id or next(_update_ids),
+            "message": {
+                "message_id": next(self._message_ids),
+                "date": int(time.time()),
+                "chat": {"id": self.id, "type": "private", "first_name": self.first_name},
+                "from": self.user,
+                "text": text,
+            },
+        }
+
+    async def feed(self, raw: dict[str, Any]) -> None:
+        update = Update.model_validate(raw, context={"bot": self.bot})
+        await self.dp.feed_update(self.bot, update)
+
+    async def send(self, text: str) -> None:
+        await self.feed(self.message_update(text))
+
+    async def press(self, label: str) -> None:
+        """Press the button whose text contains `label` on the latest keyboard sent to me."""
+        request = self.last_keyboard()
+        for row in request.params["reply_markup"]["inline_keyboard"]:
+            for button in row:
+                if label in button["text"]:
+                    await self.press_data(button["callback_data"])
+                    return
+        raise AssertionError(f"no button {label!r} in {self.buttons()}")
+
+    async def press_data(self, data: str) -> None:
+        await self.feed(
+            {
+                "update_id": next(_update_ids),
+                "callback_query": {
+                    "id": str(next(_update_ids)),
+                    "from": self.user,
+                    "chat_instance": "ci",
+                    "data": data,
+                    "message": {
+                        "message_id": 1,
+                        "date": int(time.time()),
+                        "chat": {"id": self.id, "type": "private"},
+                        "text": "…",
+                    },
+                },
+            }
+        )
+
+    def requests(self, method: str | None = None) -> list[RecordedRequest]:
+        return self.standin.calls(method, chat_id=self.id)
+
+    def texts(self) -> list[str]:
+        return self.standin.sent_texts(self.id)
+
+    @property
+    def last_text(self) -> str:
+        texts = self.texts()
+        assert texts, "the bot sent me nothing"
+        return texts[-1]
+
+    def last_keyboard(self) -> RecordedRequest:
+        for request in reversed(self.requests()):
+            markup = request.params.get("reply_markup")
+            if isinstance(markup, dict) and "inline_keyboard" in markup:
+                return request
+        raise AssertionError("the bot sent me no keyboard")
+
+    def buttons(self) -> list[str]:
+        markup = self.last_keyboard().params["reply_markup"]
+        return [button["text"] for row in markup["inline_keyboard"] for button in row]
+
+    def alerts(self) -> list[str]:
+        return [
+            str(r.params.get("text", ""))
+            for r in self.standin.calls("answerCallbackQuery")
+            if r.params.get("text")
+        ]
