@@ -13,7 +13,7 @@ from aiogram.utils.i18n import I18n
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.config import Settings
-from bot.dispatcher import build_dispatcher
+from bot.dispatcher import build_dispatcher, release_routers
 from bot.fsm_storage import SqlStorage
 from bot.i18n import make_i18n
 from storage.engine import create_engine, create_session_factory
@@ -29,6 +29,7 @@ class App:
     dispatcher: Dispatcher
 
     async def close(self) -> None:
+        release_routers(self.dispatcher)
         await self.dispatcher.storage.close()
         await self.engine.dispose()
 

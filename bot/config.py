@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///var/qamqor.sqlite3"
@@ -23,19 +23,26 @@ class Settings(BaseSettings):
     twilio_account_sid: str | None = None
     twilio_auth_token: SecretStr | None = None
 
-    default_locale: str = "kk"
-    timezone: str = "Asia/Almaty"
-
     outbox_telegram_rate: float = Field(30.0, gt=0)
     outbox_telegram_per_chat_rate: float = Field(1.0, gt=0)
     outbox_max_attempts: int = Field(5, ge=1)
     outbox_poll_seconds: float = Field(1.0, gt=0)
+    outbox_claim_lease_seconds: int = Field(120, ge=1)
     scheduler_tick_seconds: int = Field(60, ge=1)
     scheduler_grace_minutes: int = Field(180, ge=0)
 
+    console_database_url: str = "sqlite+aiosqlite:///var/demo.sqlite3"
     invite_ttl_days: int = Field(14, ge=1)
     processed_update_retention_days: int = Field(7, ge=1)
     log_level: str = "INFO"
+
+    @model_validator(mode="after")
+    def _webhook_needs_secret(self) -> Settings:
+        if self.webhook_url and not (
+            self.webhook_secret and self.webhook_secret.get_secret_value()
+        ):
+            raise ValueError("WEBHOOK_URL is set: WEBHOOK_SECRET is required too")
+        return self
 
     @property
     def telegram_enabled(self) -> bool:

@@ -22,3 +22,13 @@ def build_dispatcher(
     PersonI18nMiddleware(i18n).setup(dp)
     dp.include_routers(*get_routers(), errors_router)
     return dp
+
+
+def release_routers(dp: Dispatcher) -> None:
+    """Detach the module-level routers so another Dispatcher (tests, benchmarks) can take them.
+
+    aiogram has no public detach; a router refuses a second parent otherwise.
+    """
+    for router in dp.sub_routers:
+        router._parent_router = None
+    dp.sub_routers.clear()

@@ -122,7 +122,7 @@ async def cb_consent_given(
             registration = await register(
                 session,
                 newcomer(query.from_user, channel, locale),
-                consent_for(locale, as_parent=False),
+                consent_for(locale),
                 invite_code=code,
             )
         except InviteProblem as problem:
@@ -161,7 +161,7 @@ async def cb_role(
         registration = await register(
             session,
             newcomer(query.from_user, channel, locale),
-            consent_for(locale, as_parent=role is Role.PARENT),
+            consent_for(locale),
             role=role,
         )
     except AlreadyRegistered:

@@ -22,9 +22,9 @@ class ConsentGiven:
     locale: str
 
 
-def consent_for(locale: str, *, as_parent: bool) -> ConsentGiven:
-    purpose = PURPOSE_CHILDREN if as_parent else PURPOSE_SELF
-    return ConsentGiven(purpose=purpose, text_version=CONSENT_TEXT_VERSION, locale=locale)
+def consent_for(locale: str) -> ConsentGiven:
+    """The person's consent for their own data, to the current text."""
+    return ConsentGiven(purpose=PURPOSE_SELF, text_version=CONSENT_TEXT_VERSION, locale=locale)
 
 
 async def record_consent(session: AsyncSession, person_id: int, consent: ConsentGiven) -> None:

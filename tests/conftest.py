@@ -1,4 +1,4 @@
-"""Real parts: a SQLite file (or CI's PostgreSQL), the Bot API stand-in over HTTP, our Dispatcher."""
+"""Real parts: a SQLite file (or CI PostgreSQL), the Bot API stand-in over HTTP, our Dispatcher."""
 
 from __future__ import annotations
 

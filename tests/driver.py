@@ -106,6 +106,16 @@ class TelegramUser:
         markup = self.last_keyboard().params["reply_markup"]
         return [button["text"] for row in markup["inline_keyboard"] for button in row]
 
+    def menu(self) -> list[str]:
+        """The commands last published for my chat with setMyCommands (scope chat)."""
+        published = [
+            r
+            for r in self.standin.calls("setMyCommands")
+            if r.params.get("scope", {}).get("chat_id") == self.id
+        ]
+        assert published, "no command menu was published for my chat"
+        return [c["command"] for c in published[-1].params["commands"]]
+
     def alerts(self) -> list[str]:
         return [
             str(r.params.get("text", ""))

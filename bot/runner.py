@@ -1,0 +1,126 @@
+"""What each `python -m bot` command does with the App: transports, background work, CLI tasks."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from datetime import timedelta
+
+from aiogram import Bot
+
+from bot.app import App, build_app, make_telegram_bot
+from bot.commands import publish_default_commands
+from bot.config import Settings
+from bot.outbox_sender import OutboxSender
+from bot.scheduler import start_scheduler
+from services.invites import Scope, create_invite
+from storage.models import Role
+
+log = logging.getLogger(__name__)
+
+
+async def run(settings: Settings) -> None:
+    if not settings.telegram_enabled and not settings.whatsapp_enabled:
+        await run_console_mode(settings)
+        return
+    app = await build_app(settings)
+    bot = make_telegram_bot(settings)
+    try:
+        await publish_default_commands(bot, app.i18n)
+        async with background_work(app, bot):
+            if settings.webhook_enabled:
+                from bot.webhook import run_webhook
+
+                await run_webhook(app, bot)
+            else:
+                from bot.polling import run_polling
+
+                await run_polling(app, bot)
+    finally:
+        await bot.session.close()
+        await app.close()
+
+
+@contextlib.asynccontextmanager
+async def background_work(app: App, bot: Bot):  # type: ignore[no-untyped-def]
+    """The outbox sender and the scheduler live exactly as long as the transport."""
+    stop = asyncio.Event()
+    sender = make_sender(app, bot)
+    sender_task = asyncio.create_task(sender.run(stop, app.settings.outbox_poll_seconds))
+    scheduler = start_scheduler(app.settings)
+    try:
+        yield
+    finally:
+        scheduler.shutdown(wait=False)
+        stop.set()
+        await sender_task
+
+
+def make_sender(app: App, bot: Bot) -> OutboxSender:
+    s = app.settings
+    return OutboxSender(
+        bot,
+        app.session_factory,
+        rate=s.outbox_telegram_rate,
+        per_chat_rate=s.outbox_telegram_per_chat_rate,
+        max_attempts=s.outbox_max_attempts,
+        lease=timedelta(seconds=s.outbox_claim_lease_seconds),
+    )
+
+
+async def run_console_mode(settings: Settings) -> None:
+    from bot.console import run_console
+
+    console_settings = settings.model_copy(update={"database_url": settings.console_database_url})
+    app = await build_app(console_settings)
+    try:
+        await run_console(app)
+    finally:
+        await app.close()
+
+
+async def load_demo_data(settings: Settings) -> None:
+    from services.demo import load_demo
+
+    app = await build_app(settings)
+    try:
+        async with app.session_factory() as session:
+            personas = await load_demo(session)
+        for persona in personas:
+            print(f"{persona.key:14} {persona.full_name:28} telegram id {persona.telegram_id}")
+    finally:
+        await app.close()
+
+
+async def admin_invite(settings: Settings) -> None:
+    """Bootstraps the first administrator: prints a one-use admin invite."""
+    app = await build_app(settings)
+    try:
+        async with app.session_factory() as session:
+            view = await create_invite(
+                session,
+                None,
+                frozenset(),
+                Role.ADMIN,
+                Scope(),
+                ttl=timedelta(days=settings.invite_ttl_days),
+                bootstrap=True,
+            )
+        print(f"Admin invite code: {view.code}")
+        print(f"Open in Telegram: https://t.me/<your_bot>?start={view.code}")
+        print(f"Or send in any chat with the bot: /start {view.code}")
+    finally:
+        await app.close()
+
+
+async def drain_outbox(settings: Settings) -> None:
+    """Sends everything due in the outbox, then exits (operations, and the crash test)."""
+    app = await build_app(settings)
+    bot = make_telegram_bot(settings)
+    try:
+        stats = await make_sender(app, bot).drain()
+        print(stats)
+    finally:
+        await bot.session.close()
+        await app.close()

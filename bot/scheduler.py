@@ -1,0 +1,97 @@
+"""APScheduler with module-level jobs only; each opens its own session and calls the services."""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime, timedelta
+from functools import cache
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from aiogram.utils.i18n import I18n
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.config import Settings
+from bot.i18n import make_i18n
+from handlers.reminders import render_due
+from services.maintenance import purge
+from services.outbox import enqueue
+from services.scheduling import advance, collect_due
+from storage.base import utcnow
+from storage.engine import create_engine, create_session_factory
+
+log = logging.getLogger(__name__)
+REMINDERS_MARK = "reminders"
+
+
+@cache
+def sessions_for(database_url: str) -> async_sessionmaker[AsyncSession]:
+    """Jobs get a URL, never a session or an engine, so they stay importable and restartable."""
+    return create_session_factory(create_engine(database_url))
+
+
+@cache
+def shared_i18n() -> I18n:
+    return make_i18n()
+
+
+async def tick(database_url: str, grace_minutes: int, now: datetime | None = None) -> int:
+    """Enqueue every reminder due since the last tick; dedup keys make a repeated tick harmless."""
+    i18n = shared_i18n()
+    async with sessions_for(database_url)() as session:
+        due, reached = await collect_due(
+            session, REMINDERS_MARK, now or utcnow(), timedelta(minutes=grace_minutes)
+        )
+        queued = 0
+        for item in due:
+            with i18n.context(), i18n.use_locale(item.locale):
+                payload = render_due(item)
+            queued += await enqueue(
+                session,
+                identity_id=item.identity_id,
+                kind=item.kind,
+                payload=payload,
+                dedup_key=item.dedup_key,
+                priority=item.priority,
+            )
+        await advance(session, REMINDERS_MARK, reached)  # commits the rows and the mark together
+    if queued:
+        log.info("tick queued %d reminders", queued)
+    return queued
+
+
+async def purge_job(database_url: str, update_retention_days: int) -> dict[str, int]:
+    async with sessions_for(database_url)() as session:
+        counts = await purge(session, utcnow(), timedelta(days=update_retention_days))
+    log.info("purged %s", counts)
+    return counts
+
+
+def start_scheduler(settings: Settings) -> AsyncIOScheduler:
+    scheduler = AsyncIOScheduler(timezone=UTC)
+    scheduler.add_job(
+        tick,
+        "interval",
+        seconds=settings.scheduler_tick_seconds,
+        kwargs={
+            "database_url": settings.database_url,
+            "grace_minutes": settings.scheduler_grace_minutes,
+        },
+        id="tick",
+        max_instances=1,
+        coalesce=True,
+        next_run_time=datetime.now(UTC),
+    )
+    scheduler.add_job(
+        purge_job,
+        "interval",
+        hours=1,
+        kwargs={
+            "database_url": settings.database_url,
+            "update_retention_days": settings.processed_update_retention_days,
+        },
+        id="purge",
+        max_instances=1,
+        coalesce=True,
+    )
+    scheduler.start()
+    return scheduler

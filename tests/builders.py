@@ -1,0 +1,53 @@
+"""Fixture builders: registered people with roles, made through the real services."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.app import App
+from services.consent import consent_for
+from services.invites import Scope, create_invite, redeem_as_member
+from services.people import Newcomer, register
+from storage.models import Club, Role, Site
+from tests.driver import TelegramUser
+
+
+async def registered(app: App, user: TelegramUser, *roles: Role, locale: str = "en") -> int:
+    """Registers the chat user with self-service roles and invite-only roles; returns person id."""
+    async with app.session_factory() as session:
+        self_role = next((r for r in roles if r in (Role.VOLUNTEER, Role.PARENT)), None)
+        registration = await register(
+            session,
+            Newcomer("telegram", str(user.id), user.first_name, locale),
+            consent_for(locale),
+            role=self_role,
+        )
+        person_id = registration.actor.person_id
+        for role in roles:
+            if role in (Role.VOLUNTEER, Role.PARENT):
+                continue
+            scope = await some_scope(session, role)
+            view = await create_invite(
+                session, None, frozenset(), role, scope, ttl=timedelta(days=1), bootstrap=True
+            )
+            await redeem_as_member(session, person_id, view.code)
+    return person_id
+
+
+async def some_scope(session: AsyncSession, role: Role) -> Scope:
+    kind = {Role.TEACHER: "club", Role.DUTY_OFFICER: "site", Role.COORDINATOR: "region"}.get(role)
+    if kind is None:
+        return Scope()
+    if kind == "region":
+        return Scope("region", 1)
+    model = Club if kind == "club" else Site
+    existing = await session.scalar(select(model.id).limit(1))
+    if existing is None:
+        row = Club(name="Robotics") if kind == "club" else Site(name="Main building")
+        session.add(row)
+        await session.flush()
+        existing = row.id
+    return Scope(kind, existing)

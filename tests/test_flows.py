@@ -1,0 +1,205 @@
+"""The foundation's conversations end to end: real Dispatcher, stand-in over HTTP, real database."""
+
+from __future__ import annotations
+
+import json
+
+from sqlalchemy import select
+
+from bot.app import App
+from storage.models import ChannelIdentity, ConsentRecord, Invite, Person, RoleGrant
+from tests.builders import registered
+from tests.conftest import Db
+from tests.driver import TelegramUser
+
+
+async def start_in_english(user: TelegramUser) -> None:
+    await user.send("/start")
+    await user.press("English")
+    await user.press("I agree")
+
+
+async def test_parent_consents_for_children_too(make_user, db: Db) -> None:  # type: ignore[no-untyped-def]
+    user = make_user("Ольга", "ru")
+    await start_in_english(user)
+    await user.press("Parent")
+    purposes = sorted(await db.all(select(ConsentRecord.purpose)))
+    assert purposes == ["parent_for_children", "self"]
+    assert "Parent" in user.texts()[-2]
+
+
+async def test_teacher_without_invite_is_told_to_ask_for_one(make_user, db: Db) -> None:  # type: ignore[no-untyped-def]
+    user = make_user("Ерлан")
+    await start_in_english(user)
+    await user.press("Teacher")
+    assert "invite link" in user.texts()[-2]
+    assert await db.all(select(RoleGrant.role)) == []
+    assert await db.count(Person) == 1
+
+
+async def test_declining_consent_stores_nothing(make_user, db: Db) -> None:  # type: ignore[no-untyped-def]
+    user = make_user()
+    await user.send("/start")
+    await user.press("English")
+    await user.press("I do not agree")
+    assert "nothing about you has been stored" in user.last_text
+    assert await db.count(Person) == 0
+    await user.press_data("role:volunteer")  # an old button after the flow ended
+    assert user.alerts()[-1] == "This button is out of date."
+    assert await db.count(Person) == 0
+
+
+async def test_bad_input_at_every_state_reprompts_and_changes_nothing(make_user, db: Db) -> None:  # type: ignore[no-untyped-def]
+    user = make_user(language_code="en")
+    await user.send("/start")
+    await user.send("hello?")
+    assert user.buttons() == ["Қазақша", "Русский", "English"]
+    await user.press_data("lang:xx")  # a forged language
+    assert user.alerts()[-1] == "This button is out of date."
+    await user.press("English")
+    await user.send("maybe")
+    assert user.last_text.startswith("Please answer with one of the buttons")
+    await user.press_data("role:volunteer")  # a button of a later step
+    assert await db.count(Person) == 0
+    await user.press("I agree")
+    await user.send("I am a teacher")
+    assert user.last_text == "Please choose who you are with one of the buttons."
+    await user.press_data("consent:1")  # a button of an earlier step
+    assert await db.count(Person) == 0
+    await user.press("Volunteer")
+    assert await db.count(Person) == 1
+
+
+async def test_cancel_leaves_any_state(make_user, db: Db) -> None:  # type: ignore[no-untyped-def]
+    user = make_user(language_code="en")
+    await user.send("/cancel")
+    assert user.last_text.startswith("There is nothing to cancel")
+    await user.send("/start")
+    await user.press("English")
+    await user.send("/cancel")
+    assert user.last_text.startswith("Cancelled.")
+    await user.press("I agree")  # the consent buttons are stale now
+    assert user.alerts()[-1] == "This button is out of date."
+    assert await db.count(Person) == 0
+
+
+async def test_help_differs_by_role(app: App, make_user) -> None:  # type: ignore[no-untyped-def]
+    admin, volunteer = make_user("Гүлнар"), make_user("Айгерім")
+    await registered(app, admin, "admin")  # type: ignore[arg-type]
+    await registered(app, volunteer, "volunteer")  # type: ignore[arg-type]
+    await admin.send("/help")
+    await volunteer.send("/help")
+    assert "/invite" in admin.last_text and "Administrator" in admin.last_text
+    assert "/invite" not in volunteer.last_text and "Volunteer" in volunteer.last_text
+
+
+async def test_command_of_another_role_is_refused(app: App, make_user, db: Db) -> None:  # type: ignore[no-untyped-def]
+    volunteer = make_user()
+    await registered(app, volunteer, "volunteer")  # type: ignore[arg-type]
+    await volunteer.send("/invite")
+    assert volunteer.last_text.startswith("Sorry, /invite is only for: Administrator")
+    assert await db.count(Invite) == 0
+    await volunteer.press_data("inv_role:admin")  # a forged admin button
+    assert volunteer.alerts()[-1] == "This button is out of date."
+    assert await db.count(Invite) == 0
+
+
+async def test_invite_deep_link_grants_scoped_role_to_newcomer(app: App, make_user, db: Db) -> None:  # type: ignore[no-untyped-def]
+    admin, teacher = make_user("Гүлнар"), make_user("Ерлан")
+    await registered(app, admin, "admin")  # type: ignore[arg-type]
+    await registered(app, make_user(), "teacher")  # type: ignore[arg-type]  # creates a club
+    await admin.send("/invite")
+    await admin.press("Teacher")
+    await admin.press("Robotics")
+    link = next(word for word in admin.last_text.split() if word.startswith("https://t.me/"))
+    assert link.startswith("https://t.me/qamqor_test_bot?start=")
+    code = link.split("start=")[1]
+
+    await teacher.send(f"/start {code}")
+    await teacher.press("English")
+    await teacher.press("I agree")
+    assert teacher.last_text == "Done! You are now Teacher: Robotics."
+    person_id = await db.scalar(select(Person.id).where(Person.full_name == "Ерлан"))
+    grant = await db.scalar(select(RoleGrant).where(RoleGrant.person_id == person_id))
+    assert grant.role == "teacher" and grant.club_id is not None
+    # The menu of the chat now has the teacher's commands, in the teacher's language.
+    assert "start" in teacher.menu() and "invite" not in teacher.menu()
+
+    stranger = make_user("Someone")
+    await stranger.send(f"/start {code}")
+    assert (
+        stranger.texts()[0]
+        == "This invite link has already been used. Ask the administrator for a new one."
+    )
+
+
+async def test_member_opens_invite_link(app: App, make_user, db: Db) -> None:  # type: ignore[no-untyped-def]
+    admin, volunteer = make_user(), make_user()
+    await registered(app, admin, "admin")  # type: ignore[arg-type]
+    person_id = await registered(app, volunteer, "volunteer")  # type: ignore[arg-type]
+    await admin.send("/invite")
+    await admin.press("Regional coordinator")
+    await admin.press("Karaganda")
+    code = admin.last_text.split("start=")[1].split()[0]
+    await volunteer.send(f"/start {code}")
+    assert volunteer.last_text == "Done! You are now Regional coordinator: Karaganda Region."
+    assert "invite" not in volunteer.menu()
+    roles = await db.all(select(RoleGrant.role).where(RoleGrant.person_id == person_id))
+    assert sorted(roles) == ["coordinator", "volunteer"]
+    await volunteer.send("/start not-a-code")
+    assert volunteer.last_text.startswith("This invite link is not valid")
+
+
+async def test_mydata_returns_everything_about_me(app: App, make_user) -> None:  # type: ignore[no-untyped-def]
+    user = make_user("Айгерім")
+    await registered(app, user, "volunteer")  # type: ignore[arg-type]
+    await user.send("/mydata")
+    document = user.requests("sendDocument")[-1]
+    filename, body = document.attachment("document")  # type: ignore[misc]
+    data = json.loads(body)
+    assert filename.endswith(".json")
+    assert data["person"]["full_name"] == "Айгерім"
+    assert data["channels"] == [
+        {
+            "channel": "telegram",
+            "external_id": str(user.id),
+            "blocked": False,
+            "created_at": data["channels"][0]["created_at"],
+        }
+    ]
+    assert [r["role"] for r in data["roles"]] == ["volunteer"]
+    assert data["consents"][0]["purpose"] == "self"
+    assert "It includes 0 children." in document.params["caption"]
+
+
+async def test_forget_deletes_me_after_confirmation(app: App, make_user, db: Db) -> None:  # type: ignore[no-untyped-def]
+    user = make_user()
+    await registered(app, user, "parent")  # type: ignore[arg-type]
+    await user.send("/forget")
+    await user.send("what?")
+    assert user.last_text.startswith("Please press one of the buttons")
+    await user.press("No, keep my data")
+    assert user.last_text == "Nothing was deleted."
+    assert await db.count(Person) == 1
+    await user.send("/forget")
+    await user.press("Yes, delete everything")
+    assert user.last_text.startswith("Everything about you has been deleted.")
+    for model in (Person, ChannelIdentity, RoleGrant, ConsentRecord):
+        assert await db.count(model) == 0
+    deleted = user.standin.calls("deleteMyCommands")
+    assert [r.params["scope"]["chat_id"] for r in deleted] == [user.id]
+    await user.send("/mydata")
+    assert user.last_text == "We store nothing about you: you have not registered."
+
+
+async def test_unknown_input_outside_flows(app: App, make_user) -> None:  # type: ignore[no-untyped-def]
+    newcomer, member = make_user(language_code="en"), make_user()
+    await newcomer.send("hi")
+    assert newcomer.last_text == "Hello! Send /start to begin."
+    await registered(app, member, "volunteer")  # type: ignore[arg-type]
+    await member.send("what is this")
+    assert member.last_text == "Sorry, I didn't understand. /help shows what I can do."
+    await member.send("/nonsense")
+    assert member.last_text == "I don't know this command. /help shows what I can do."
+    await member.send("/start")
+    assert member.texts()[-2].startswith("Welcome back")
