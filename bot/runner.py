@@ -13,7 +13,7 @@ from bot.app import App, build_app, make_telegram_bot
 from bot.commands import publish_default_commands
 from bot.config import Settings
 from bot.outbox_sender import OutboxSender
-from bot.scheduler import start_scheduler
+from bot.scheduler import dispose_job_engines, start_scheduler
 from services.invites import Scope, create_invite
 from storage.models import Role
 
@@ -55,6 +55,7 @@ async def background_work(app: App, bot: Bot):  # type: ignore[no-untyped-def]
         scheduler.shutdown(wait=False)
         stop.set()
         await sender_task
+        await dispose_job_engines()
 
 
 def make_sender(app: App, bot: Bot) -> OutboxSender:

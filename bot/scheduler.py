@@ -6,9 +6,9 @@ import logging
 from datetime import UTC, datetime, timedelta
 from functools import cache
 
-from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from aiogram.utils.i18n import I18n
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.config import Settings
 from bot.i18n import make_i18n
@@ -23,10 +23,20 @@ log = logging.getLogger(__name__)
 REMINDERS_MARK = "reminders"
 
 
-@cache
+_engines: dict[str, AsyncEngine] = {}
+
+
 def sessions_for(database_url: str) -> async_sessionmaker[AsyncSession]:
     """Jobs get a URL, never a session or an engine, so they stay importable and restartable."""
-    return create_session_factory(create_engine(database_url))
+    if database_url not in _engines:
+        _engines[database_url] = create_engine(database_url)
+    return create_session_factory(_engines[database_url])
+
+
+async def dispose_job_engines() -> None:
+    while _engines:
+        _, engine = _engines.popitem()
+        await engine.dispose()
 
 
 @cache

@@ -10,11 +10,11 @@ from typing import Any
 import pytest
 from aiogram import Bot
 from sqlalchemy import func, select, text
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.app import App, build_app, make_telegram_bot
 from bot.config import Settings
-from storage.engine import create_engine
+from storage.engine import create_engine, create_session_factory
 from tests.driver import TelegramUser
 from tests.standins.telegram_api import TelegramStandIn
 
@@ -95,15 +95,15 @@ def make_user(app: App, bot: Bot, standin: TelegramStandIn):  # type: ignore[no-
 class Db:
     """Reads in a fresh session each time, so no test transaction holds SQLite's write lock."""
 
-    def __init__(self, app: App) -> None:
-        self.app = app
+    def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
+        self.sessions = sessions
 
     async def scalar(self, statement: Any) -> Any:
-        async with self.app.session_factory() as db:
+        async with self.sessions() as db:
             return await db.scalar(statement)
 
     async def all(self, statement: Any) -> list[Any]:
-        async with self.app.session_factory() as db:
+        async with self.sessions() as db:
             return list(await db.scalars(statement))
 
     async def count(self, model: Any) -> int:
@@ -111,5 +111,8 @@ class Db:
 
 
 @pytest.fixture
-def db(app: App) -> Db:
-    return Db(app)
+async def db(database_url: str) -> AsyncIterator[Db]:
+    """Independent of `app`, so tests that build their own App can use it too."""
+    engine = create_engine(database_url)
+    yield Db(create_session_factory(engine))
+    await engine.dispose()

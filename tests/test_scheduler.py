@@ -1,0 +1,90 @@
+"""The tick derives reminders from what fell due; double ticks, restarts and downtime are safe."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+from aiogram.utils.i18n import gettext as _
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.app import App
+from bot.scheduler import dispose_job_engines, tick
+from handlers.reminders import RENDERERS
+from services.scheduling import DUE_QUERIES, Due, tick_window
+from storage.models import OutboxMessage, SchedulerMark
+from tests.builders import registered
+from tests.conftest import Db
+
+T0 = datetime(2026, 11, 22, 4, 0, tzinfo=UTC)
+KIND = "test_lesson"
+
+
+@pytest.fixture
+async def lessons() -> AsyncIterator[list[tuple[int, str, datetime]]]:
+    """A feature's due-query, plugged into the real tick: (identity id, locale, start) rows."""
+    planned: list[tuple[int, str, datetime]] = []
+
+    async def lessons_due(session: AsyncSession, start: datetime, end: datetime) -> list[Due]:
+        return [
+            Due(identity, locale, KIND, f"{KIND}:{identity}:{at.isoformat()}", {"at": at})
+            for identity, locale, at in planned
+            if start < at <= end
+        ]
+
+    def render(due: Due) -> dict[str, Any]:
+        return {"text": _("Hello! Send /start to begin.")}
+
+    DUE_QUERIES.append(lessons_due)
+    RENDERERS[KIND] = render
+    yield planned
+    DUE_QUERIES.remove(lessons_due)
+    del RENDERERS[KIND]
+    await dispose_job_engines()
+
+
+async def identity_of(app: App, make_user, locale: str) -> int:  # type: ignore[no-untyped-def]
+    await registered(app, make_user(), "parent", locale=locale)  # type: ignore[arg-type]
+    async with app.session_factory() as session:
+        from storage.models import ChannelIdentity
+
+        return int(await session.scalar(select(ChannelIdentity.id).order_by(ChannelIdentity.id.desc())))
+
+
+async def test_double_tick_and_restart_enqueue_once(app: App, make_user, db: Db, lessons) -> None:  # type: ignore[no-untyped-def]
+    url = app.settings.database_url
+    ru = await identity_of(app, make_user, "ru")
+    lessons.append((ru, "ru", T0 + timedelta(minutes=1)))
+    await tick(url, 180, now=T0)
+    assert await db.count(OutboxMessage) == 0  # not due yet
+    await tick(url, 180, now=T0 + timedelta(minutes=1))
+    await tick(url, 180, now=T0 + timedelta(minutes=1))  # the same tick twice (two processes)
+    await tick(url, 180, now=T0 + timedelta(minutes=2))
+    rows = await db.all(select(OutboxMessage))
+    assert len(rows) == 1 and rows[0].identity_id == ru
+    assert rows[0].payload["text"] != "Hello! Send /start to begin."  # rendered in Russian
+    mark = await db.scalar(select(SchedulerMark))
+    assert mark.reached_at == T0 + timedelta(minutes=2)
+
+
+async def test_reminder_due_during_downtime_is_sent_within_grace(app: App, make_user, db: Db, lessons) -> None:  # type: ignore[no-untyped-def]
+    url = app.settings.database_url
+    en = await identity_of(app, make_user, "en")
+    await tick(url, 60, now=T0)
+    lessons.append((en, "en", T0 + timedelta(minutes=20)))  # the bot was down at that time
+    lessons.append((en, "en", T0 - timedelta(hours=5)))  # long before the grace period
+    await tick(url, 60, now=T0 + timedelta(minutes=45))  # back up 45 minutes later
+    rows = await db.all(select(OutboxMessage))
+    assert [r.dedup_key for r in rows] == [f"{KIND}:{en}:{(T0 + timedelta(minutes=20)).isoformat()}"]
+    assert rows[0].payload == {"text": "Hello! Send /start to begin."}
+
+
+def test_tick_window_is_bounded_by_grace() -> None:
+    grace = timedelta(hours=1)
+    assert tick_window(None, T0, grace) == (T0 - grace, T0)
+    assert tick_window(T0 - timedelta(minutes=1), T0, grace) == (T0 - timedelta(minutes=1), T0)
+    assert tick_window(T0 - timedelta(days=3), T0, grace) == (T0 - grace, T0)
+    assert tick_window(T0 + timedelta(minutes=5), T0, grace) == (T0, T0)  # clock went back

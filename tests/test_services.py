@@ -1,0 +1,86 @@
+"""Services without any transport, on a real database."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services.consent import consent_for
+from services.errors import AlreadyRegistered, InvalidScope, InviteProblem, NotAllowed
+from services.invites import Scope, create_invite, redeem_as_member
+from services.maintenance import purge
+from services.people import Newcomer, register, set_locale
+from services.personal_data import export_person, forget_person
+from services.updates import first_time_seen
+from storage.base import utcnow
+from storage.models import Child, ConsentRecord, Person, ProcessedUpdate, Role, RoleGrant
+
+DAY = timedelta(days=1)
+
+
+def newcomer(external_id: str = "1", locale: str = "kk") -> Newcomer:
+    return Newcomer("telegram", external_id, "Дана Әлиева", locale)
+
+
+async def test_register_twice_is_refused(session: AsyncSession) -> None:
+    await register(session, newcomer(), consent_for("kk"), role=Role.VOLUNTEER)
+    with pytest.raises(AlreadyRegistered):
+        await register(session, newcomer(), consent_for("kk"), role=Role.PARENT)
+    await session.rollback()
+    assert len(list(await session.scalars(select(Person)))) == 1
+
+
+async def test_staff_role_cannot_be_self_assigned(session: AsyncSession) -> None:
+    with pytest.raises(NotAllowed):
+        await register(session, newcomer(), consent_for("kk"), role=Role.TEACHER)
+    assert list(await session.scalars(select(Person))) == []
+
+
+async def test_invites_only_from_admins_with_the_right_scope(session: AsyncSession) -> None:
+    with pytest.raises(NotAllowed):
+        await create_invite(session, None, frozenset({"teacher"}), Role.TEACHER, Scope(), ttl=DAY)
+    with pytest.raises(InvalidScope):
+        await create_invite(session, None, frozenset({"admin"}), Role.COORDINATOR, Scope(), ttl=DAY)
+    with pytest.raises(InvalidScope):
+        await create_invite(
+            session, None, frozenset({"admin"}), Role.COORDINATOR, Scope("region", 999), ttl=DAY
+        )
+    view = await create_invite(
+        session, None, frozenset({"admin"}), Role.COORDINATOR, Scope("region", 3), ttl=DAY
+    )
+    registration = await register(session, newcomer(), consent_for("ru"))
+    person_id = registration.actor.person_id
+    await redeem_as_member(session, person_id, view.code)
+    grant = await session.scalar(select(RoleGrant).where(RoleGrant.person_id == person_id))
+    assert grant is not None and (grant.role, grant.region_id) == ("coordinator", 3)
+    with pytest.raises(InviteProblem) as problem:
+        await redeem_as_member(session, person_id, view.code)
+    assert problem.value.reason == "used_up"
+
+
+async def test_export_and_forget_cover_children_and_consents(session: AsyncSession) -> None:
+    registration = await register(session, newcomer(locale="ru"), consent_for("ru"), role=Role.PARENT)
+    person_id = registration.actor.person_id
+    session.add(Child(parent_id=person_id, first_name="Алихан"))
+    await session.commit()
+    await set_locale(session, person_id, "en")
+    data = await export_person(session, person_id)
+    assert data["person"]["locale"] == "en"
+    assert [c["first_name"] for c in data["children"]] == ["Алихан"]
+    assert sorted(c["purpose"] for c in data["consents"]) == ["parent_for_children", "self"]
+    await forget_person(session, person_id)
+    for model in (Person, Child, ConsentRecord, RoleGrant):
+        assert list(await session.scalars(select(model))) == []
+
+
+async def test_dedup_and_purge_of_processed_updates(session: AsyncSession) -> None:
+    assert await first_time_seen(session, "telegram", "10")
+    assert not await first_time_seen(session, "telegram", "10")
+    assert await first_time_seen(session, "whatsapp", "10")
+    await session.commit()
+    counts = await purge(session, utcnow() + 8 * DAY, timedelta(days=7))
+    assert counts["processed_updates"] == 2
+    assert list(await session.scalars(select(ProcessedUpdate))) == []
