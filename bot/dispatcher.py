@@ -15,9 +15,11 @@ from handlers.errors import router as errors_router
 def build_dispatcher(
     session_factory: async_sessionmaker[AsyncSession], storage: BaseStorage, i18n: I18n
 ) -> Dispatcher:
-    dp = Dispatcher(storage=storage)
+    # FSM is re-registered below, inside our session, so state reads share its transaction.
+    dp = Dispatcher(storage=storage, disable_fsm=True)
     # Update-level, so callbacks and every other event type get a session too.
     dp.update.outer_middleware(SessionMiddleware(session_factory))
+    dp.update.outer_middleware(dp.fsm)
     dp.update.outer_middleware(ActorMiddleware())
     PersonI18nMiddleware(i18n).setup(dp)
     dp.include_routers(*get_routers(), errors_router)

@@ -39,7 +39,7 @@ class SqlStorage(BaseStorage):
     async def _read(self, key: StorageKey) -> FsmRecord | None:
         session = current_session.get()
         if session is not None:
-            return await session.get(FsmRecord, self._keys.build(key))
+            return await self._lookup(session, self._keys.build(key))
         async with self._session_factory() as own:
             return await own.get(FsmRecord, self._keys.build(key))
 
@@ -53,14 +53,27 @@ class SqlStorage(BaseStorage):
             await own.commit()
 
     @staticmethod
-    async def _upsert(session: AsyncSession, key: str, values: dict[str, Any]) -> None:
-        record = await session.get(FsmRecord, key)
+    async def _lookup(session: AsyncSession, key: str) -> FsmRecord | None:
+        """One SELECT per chat and update: a handler reads state several times, mostly absent."""
+        known: dict[str, FsmRecord | None] = session.info.setdefault("fsm_records", {})
+        if key not in known:
+            known[key] = await session.get(FsmRecord, key)
+        return known[key]
+
+    async def _upsert(self, session: AsyncSession, key: str, values: dict[str, Any]) -> None:
+        record = await self._lookup(session, key)
         if record is None:
-            record = FsmRecord(key=key, state=None, data={})
             if not any(values.values()):
                 return
+            record = FsmRecord(key=key, state=None, data={})
             session.add(record)
+            session.info["fsm_records"][key] = record
         for name, value in values.items():
             setattr(record, name, value)
         if record.state is None and not record.data:
-            await session.delete(record)  # nothing left to remember about this chat
+            # Nothing left to remember about this chat.
+            if record in session.new:
+                session.expunge(record)
+            else:
+                await session.delete(record)
+            session.info["fsm_records"][key] = None

@@ -38,7 +38,7 @@ async def test_teacher_without_invite_is_told_to_ask_for_one(make_user, db: Db) 
 
 
 async def test_declining_consent_stores_nothing(make_user, db: Db) -> None:  # type: ignore[no-untyped-def]
-    user = make_user()
+    user = make_user(language_code="en")
     await user.send("/start")
     await user.press("English")
     await user.press("I do not agree")
@@ -125,7 +125,7 @@ async def test_invite_deep_link_grants_scoped_role_to_newcomer(app: App, make_us
     # The menu of the chat now has the teacher's commands, in the teacher's language.
     assert "start" in teacher.menu() and "invite" not in teacher.menu()
 
-    stranger = make_user("Someone")
+    stranger = make_user("Someone", "en")
     await stranger.send(f"/start {code}")
     assert (
         stranger.texts()[0]
@@ -173,7 +173,7 @@ async def test_mydata_returns_everything_about_me(app: App, make_user) -> None: 
 
 
 async def test_forget_deletes_me_after_confirmation(app: App, make_user, db: Db) -> None:  # type: ignore[no-untyped-def]
-    user = make_user()
+    user = make_user(language_code="en")
     await registered(app, user, "parent")  # type: ignore[arg-type]
     await user.send("/forget")
     await user.send("what?")
@@ -203,3 +203,34 @@ async def test_unknown_input_outside_flows(app: App, make_user) -> None:  # type
     assert member.last_text == "I don't know this command. /help shows what I can do."
     await member.send("/start")
     assert member.texts()[-2].startswith("Welcome back")
+
+
+async def test_language_switch_changes_every_later_message(app: App, make_user, db: Db) -> None:  # type: ignore[no-untyped-def]
+    user = make_user("Дана", "en")
+    person_id = await registered(app, user, "volunteer", locale="en")  # type: ignore[arg-type]
+    await user.send("blah")
+    assert user.last_text == "Sorry, I didn't understand. /help shows what I can do."
+    await user.send("/language")
+    await user.press("Русский")
+    assert user.last_text == "Готово: теперь я говорю с вами по-русски."
+    await user.send("blah")
+    assert user.last_text == "Извините, я вас не понял. /help покажет, что я умею."
+    assert await db.scalar(select(Person.locale).where(Person.id == person_id)) == "ru"
+    menu = user.standin.calls("setMyCommands")[-1].params["commands"]
+    assert menu[0] == {"command": "start", "description": "Начать или начать заново"}
+    await user.send("/language")
+    await user.press("Қазақша")
+    await user.send("blah")
+    assert user.last_text == "Кешіріңіз, түсінбедім. Не істей алатынымды /help көрсетеді."
+
+
+async def test_newcomer_language_guess_and_choice(make_user) -> None:  # type: ignore[no-untyped-def]
+    russian, unknown = make_user(language_code="ru"), make_user(language_code="de")
+    await russian.send("hi")
+    assert russian.last_text == "Здравствуйте! Чтобы начать, отправьте /start."
+    await unknown.send("hi")
+    assert unknown.last_text != "Hello! Send /start to begin."  # Kazakh, the default
+    await unknown.send("/language")
+    await unknown.press("English")
+    await unknown.send("hi")
+    assert unknown.last_text == "Hello! Send /start to begin."

@@ -51,7 +51,9 @@ async def identity_of(app: App, make_user, locale: str) -> int:  # type: ignore[
     async with app.session_factory() as session:
         from storage.models import ChannelIdentity
 
-        return int(await session.scalar(select(ChannelIdentity.id).order_by(ChannelIdentity.id.desc())))
+        return int(
+            await session.scalar(select(ChannelIdentity.id).order_by(ChannelIdentity.id.desc()))
+        )
 
 
 async def test_double_tick_and_restart_enqueue_once(app: App, make_user, db: Db, lessons) -> None:  # type: ignore[no-untyped-def]
@@ -65,12 +67,14 @@ async def test_double_tick_and_restart_enqueue_once(app: App, make_user, db: Db,
     await tick(url, 180, now=T0 + timedelta(minutes=2))
     rows = await db.all(select(OutboxMessage))
     assert len(rows) == 1 and rows[0].identity_id == ru
-    assert rows[0].payload["text"] != "Hello! Send /start to begin."  # rendered in Russian
+    assert rows[0].payload["text"] == "Здравствуйте! Чтобы начать, отправьте /start."
     mark = await db.scalar(select(SchedulerMark))
     assert mark.reached_at == T0 + timedelta(minutes=2)
 
 
-async def test_reminder_due_during_downtime_is_sent_within_grace(app: App, make_user, db: Db, lessons) -> None:  # type: ignore[no-untyped-def]
+async def test_reminder_due_during_downtime_is_sent_within_grace(
+    app: App, make_user, db: Db, lessons
+) -> None:  # type: ignore[no-untyped-def]
     url = app.settings.database_url
     en = await identity_of(app, make_user, "en")
     await tick(url, 60, now=T0)
@@ -78,7 +82,9 @@ async def test_reminder_due_during_downtime_is_sent_within_grace(app: App, make_
     lessons.append((en, "en", T0 - timedelta(hours=5)))  # long before the grace period
     await tick(url, 60, now=T0 + timedelta(minutes=45))  # back up 45 minutes later
     rows = await db.all(select(OutboxMessage))
-    assert [r.dedup_key for r in rows] == [f"{KIND}:{en}:{(T0 + timedelta(minutes=20)).isoformat()}"]
+    assert [r.dedup_key for r in rows] == [
+        f"{KIND}:{en}:{(T0 + timedelta(minutes=20)).isoformat()}"
+    ]
     assert rows[0].payload == {"text": "Hello! Send /start to begin."}
 
 
