@@ -20,9 +20,11 @@ async def list_scope(session: AsyncSession, kind: str, locale: str) -> list[Name
     if kind == "region":
         regions = await session.scalars(select(Region).order_by(Region.id))
         return [Named(r.id, region_name(r, locale)) for r in regions]
-    model = Club if kind == "club" else Site
-    rows = await session.scalars(select(model).order_by(model.name))
-    return [Named(row.id, row.name) for row in rows]
+    if kind == "club":
+        return [
+            Named(c.id, c.name) for c in await session.scalars(select(Club).order_by(Club.name))
+        ]
+    return [Named(s.id, s.name) for s in await session.scalars(select(Site).order_by(Site.name))]
 
 
 async def scope_name(session: AsyncSession, kind: str | None, id_: int | None, locale: str) -> str:
@@ -31,7 +33,7 @@ async def scope_name(session: AsyncSession, kind: str | None, id_: int | None, l
     if kind == "region":
         region = await session.get(Region, id_)
         return region_name(region, locale) if region else ""
-    row = await session.get(Club if kind == "club" else Site, id_)
+    row = await session.get(Club, id_) if kind == "club" else await session.get(Site, id_)
     return row.name if row else ""
 
 

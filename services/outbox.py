@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -96,6 +97,16 @@ async def claim_due(
 
 async def mark_sent(session: AsyncSession, message_id: int) -> None:
     await _set(session, message_id, status=OutboxStatus.SENT, sent_at=utcnow(), last_error=None)
+
+
+async def mark_sent_many(session: AsyncSession, message_ids: Sequence[int]) -> None:
+    """Mark a group of sent rows in one transaction: one commit per group, not per message."""
+    await session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id.in_(message_ids))
+        .values(status=OutboxStatus.SENT, sent_at=utcnow(), last_error=None)
+    )
+    await session.commit()
 
 
 async def release(session: AsyncSession, message_id: int, not_before: datetime) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import AsyncIterator
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import pytest
 from aiogram import Bot
@@ -82,8 +82,12 @@ async def session(app: App) -> AsyncIterator[AsyncSession]:
         yield db
 
 
+class MakeUser(Protocol):
+    def __call__(self, first_name: str = ..., language_code: str | None = ...) -> TelegramUser: ...
+
+
 @pytest.fixture
-def make_user(app: App, bot: Bot, standin: TelegramStandIn):  # type: ignore[no-untyped-def]
+def make_user(app: App, bot: Bot, standin: TelegramStandIn) -> MakeUser:
     counter = iter(range(1001, 10**6))
 
     def factory(first_name: str = "Айгерім", language_code: str | None = "kk") -> TelegramUser:

@@ -7,9 +7,9 @@ import json
 from sqlalchemy import select
 
 from bot.app import App
-from storage.models import ChannelIdentity, ConsentRecord, Invite, Person, RoleGrant
+from storage.models import ChannelIdentity, ConsentRecord, Invite, Person, Role, RoleGrant
 from tests.builders import registered
-from tests.conftest import Db
+from tests.conftest import Db, MakeUser
 from tests.driver import TelegramUser
 
 
@@ -19,7 +19,7 @@ async def start_in_english(user: TelegramUser) -> None:
     await user.press("I agree")
 
 
-async def test_parent_consents_for_children_too(make_user, db: Db) -> None:  # type: ignore[no-untyped-def]
+async def test_parent_consents_for_children_too(make_user: MakeUser, db: Db) -> None:
     user = make_user("Ольга", "ru")
     await start_in_english(user)
     await user.press("Parent")
@@ -28,7 +28,7 @@ async def test_parent_consents_for_children_too(make_user, db: Db) -> None:  # t
     assert "Parent" in user.texts()[-2]
 
 
-async def test_teacher_without_invite_is_told_to_ask_for_one(make_user, db: Db) -> None:  # type: ignore[no-untyped-def]
+async def test_teacher_without_invite_is_told_to_ask_for_one(make_user: MakeUser, db: Db) -> None:
     user = make_user("Ерлан")
     await start_in_english(user)
     await user.press("Teacher")
@@ -37,7 +37,7 @@ async def test_teacher_without_invite_is_told_to_ask_for_one(make_user, db: Db) 
     assert await db.count(Person) == 1
 
 
-async def test_declining_consent_stores_nothing(make_user, db: Db) -> None:  # type: ignore[no-untyped-def]
+async def test_declining_consent_stores_nothing(make_user: MakeUser, db: Db) -> None:
     user = make_user(language_code="en")
     await user.send("/start")
     await user.press("English")
@@ -49,7 +49,9 @@ async def test_declining_consent_stores_nothing(make_user, db: Db) -> None:  # t
     assert await db.count(Person) == 0
 
 
-async def test_bad_input_at_every_state_reprompts_and_changes_nothing(make_user, db: Db) -> None:  # type: ignore[no-untyped-def]
+async def test_bad_input_at_every_state_reprompts_and_changes_nothing(
+    make_user: MakeUser, db: Db
+) -> None:
     user = make_user(language_code="en")
     await user.send("/start")
     await user.send("hello?")
@@ -70,7 +72,7 @@ async def test_bad_input_at_every_state_reprompts_and_changes_nothing(make_user,
     assert await db.count(Person) == 1
 
 
-async def test_cancel_leaves_any_state(make_user, db: Db) -> None:  # type: ignore[no-untyped-def]
+async def test_cancel_leaves_any_state(make_user: MakeUser, db: Db) -> None:
     user = make_user(language_code="en")
     await user.send("/cancel")
     assert user.last_text.startswith("There is nothing to cancel")
@@ -83,19 +85,19 @@ async def test_cancel_leaves_any_state(make_user, db: Db) -> None:  # type: igno
     assert await db.count(Person) == 0
 
 
-async def test_help_differs_by_role(app: App, make_user) -> None:  # type: ignore[no-untyped-def]
+async def test_help_differs_by_role(app: App, make_user: MakeUser) -> None:
     admin, volunteer = make_user("Гүлнар"), make_user("Айгерім")
-    await registered(app, admin, "admin")  # type: ignore[arg-type]
-    await registered(app, volunteer, "volunteer")  # type: ignore[arg-type]
+    await registered(app, admin, Role.ADMIN)
+    await registered(app, volunteer, Role.VOLUNTEER)
     await admin.send("/help")
     await volunteer.send("/help")
     assert "/invite" in admin.last_text and "Administrator" in admin.last_text
     assert "/invite" not in volunteer.last_text and "Volunteer" in volunteer.last_text
 
 
-async def test_command_of_another_role_is_refused(app: App, make_user, db: Db) -> None:  # type: ignore[no-untyped-def]
+async def test_command_of_another_role_is_refused(app: App, make_user: MakeUser, db: Db) -> None:
     volunteer = make_user()
-    await registered(app, volunteer, "volunteer")  # type: ignore[arg-type]
+    await registered(app, volunteer, Role.VOLUNTEER)
     await volunteer.send("/invite")
     assert volunteer.last_text.startswith("Sorry, /invite is only for: Administrator")
     assert await db.count(Invite) == 0
@@ -104,10 +106,12 @@ async def test_command_of_another_role_is_refused(app: App, make_user, db: Db) -
     assert await db.count(Invite) == 0
 
 
-async def test_invite_deep_link_grants_scoped_role_to_newcomer(app: App, make_user, db: Db) -> None:  # type: ignore[no-untyped-def]
+async def test_invite_deep_link_grants_scoped_role_to_newcomer(
+    app: App, make_user: MakeUser, db: Db
+) -> None:
     admin, teacher = make_user("Гүлнар"), make_user("Ерлан")
-    await registered(app, admin, "admin")  # type: ignore[arg-type]
-    await registered(app, make_user(), "teacher")  # type: ignore[arg-type]  # creates a club
+    await registered(app, admin, Role.ADMIN)
+    await registered(app, make_user(), Role.TEACHER)  # creates a club
     await admin.send("/invite")
     await admin.press("Teacher")
     await admin.press("Robotics")
@@ -133,10 +137,10 @@ async def test_invite_deep_link_grants_scoped_role_to_newcomer(app: App, make_us
     )
 
 
-async def test_member_opens_invite_link(app: App, make_user, db: Db) -> None:  # type: ignore[no-untyped-def]
+async def test_member_opens_invite_link(app: App, make_user: MakeUser, db: Db) -> None:
     admin, volunteer = make_user(), make_user()
-    await registered(app, admin, "admin")  # type: ignore[arg-type]
-    person_id = await registered(app, volunteer, "volunteer")  # type: ignore[arg-type]
+    await registered(app, admin, Role.ADMIN)
+    person_id = await registered(app, volunteer, Role.VOLUNTEER)
     await admin.send("/invite")
     await admin.press("Regional coordinator")
     await admin.press("Karaganda")
@@ -150,9 +154,9 @@ async def test_member_opens_invite_link(app: App, make_user, db: Db) -> None:  #
     assert volunteer.last_text.startswith("This invite link is not valid")
 
 
-async def test_mydata_returns_everything_about_me(app: App, make_user) -> None:  # type: ignore[no-untyped-def]
+async def test_mydata_returns_everything_about_me(app: App, make_user: MakeUser) -> None:
     user = make_user("Айгерім")
-    await registered(app, user, "volunteer")  # type: ignore[arg-type]
+    await registered(app, user, Role.VOLUNTEER)
     await user.send("/mydata")
     document = user.requests("sendDocument")[-1]
     filename, body = document.attachment("document")  # type: ignore[misc]
@@ -172,9 +176,9 @@ async def test_mydata_returns_everything_about_me(app: App, make_user) -> None: 
     assert "It includes 0 children." in document.params["caption"]
 
 
-async def test_forget_deletes_me_after_confirmation(app: App, make_user, db: Db) -> None:  # type: ignore[no-untyped-def]
+async def test_forget_deletes_me_after_confirmation(app: App, make_user: MakeUser, db: Db) -> None:
     user = make_user(language_code="en")
-    await registered(app, user, "parent")  # type: ignore[arg-type]
+    await registered(app, user, Role.PARENT)
     await user.send("/forget")
     await user.send("what?")
     assert user.last_text.startswith("Please press one of the buttons")
@@ -192,11 +196,11 @@ async def test_forget_deletes_me_after_confirmation(app: App, make_user, db: Db)
     assert user.last_text == "We store nothing about you: you have not registered."
 
 
-async def test_unknown_input_outside_flows(app: App, make_user) -> None:  # type: ignore[no-untyped-def]
+async def test_unknown_input_outside_flows(app: App, make_user: MakeUser) -> None:
     newcomer, member = make_user(language_code="en"), make_user()
     await newcomer.send("hi")
     assert newcomer.last_text == "Hello! Send /start to begin."
-    await registered(app, member, "volunteer")  # type: ignore[arg-type]
+    await registered(app, member, Role.VOLUNTEER)
     await member.send("what is this")
     assert member.last_text == "Sorry, I didn't understand. /help shows what I can do."
     await member.send("/nonsense")
@@ -205,9 +209,11 @@ async def test_unknown_input_outside_flows(app: App, make_user) -> None:  # type
     assert member.texts()[-2].startswith("Welcome back")
 
 
-async def test_language_switch_changes_every_later_message(app: App, make_user, db: Db) -> None:  # type: ignore[no-untyped-def]
+async def test_language_switch_changes_every_later_message(
+    app: App, make_user: MakeUser, db: Db
+) -> None:
     user = make_user("Дана", "en")
-    person_id = await registered(app, user, "volunteer", locale="en")  # type: ignore[arg-type]
+    person_id = await registered(app, user, Role.VOLUNTEER, locale="en")
     await user.send("blah")
     assert user.last_text == "Sorry, I didn't understand. /help shows what I can do."
     await user.send("/language")
@@ -224,7 +230,7 @@ async def test_language_switch_changes_every_later_message(app: App, make_user, 
     assert user.last_text == "Кешіріңіз, түсінбедім. Не істей алатынымды /help көрсетеді."
 
 
-async def test_newcomer_language_guess_and_choice(make_user) -> None:  # type: ignore[no-untyped-def]
+async def test_newcomer_language_guess_and_choice(make_user: MakeUser) -> None:
     russian, unknown = make_user(language_code="ru"), make_user(language_code="de")
     await russian.send("hi")
     assert russian.last_text == "Здравствуйте! Чтобы начать, отправьте /start."

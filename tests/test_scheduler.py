@@ -15,18 +15,19 @@ from bot.app import App
 from bot.scheduler import dispose_job_engines, tick
 from handlers.reminders import RENDERERS
 from services.scheduling import DUE_QUERIES, Due, tick_window
-from storage.models import OutboxMessage, SchedulerMark
+from storage.models import ChannelIdentity, OutboxMessage, Role, SchedulerMark
 from tests.builders import registered
-from tests.conftest import Db
+from tests.conftest import Db, MakeUser
 
 T0 = datetime(2026, 11, 22, 4, 0, tzinfo=UTC)
 KIND = "test_lesson"
+Lessons = list[tuple[int, str, datetime]]
 
 
 @pytest.fixture
-async def lessons() -> AsyncIterator[list[tuple[int, str, datetime]]]:
+async def lessons() -> AsyncIterator[Lessons]:
     """A feature's due-query, plugged into the real tick: (identity id, locale, start) rows."""
-    planned: list[tuple[int, str, datetime]] = []
+    planned: Lessons = []
 
     async def lessons_due(session: AsyncSession, start: datetime, end: datetime) -> list[Due]:
         return [
@@ -46,17 +47,19 @@ async def lessons() -> AsyncIterator[list[tuple[int, str, datetime]]]:
     await dispose_job_engines()
 
 
-async def identity_of(app: App, make_user, locale: str) -> int:  # type: ignore[no-untyped-def]
-    await registered(app, make_user(), "parent", locale=locale)  # type: ignore[arg-type]
+async def identity_of(app: App, make_user: MakeUser, locale: str) -> int:
+    person_id = await registered(app, make_user(), Role.PARENT, locale=locale)
     async with app.session_factory() as session:
-        from storage.models import ChannelIdentity
-
-        return int(
-            await session.scalar(select(ChannelIdentity.id).order_by(ChannelIdentity.id.desc()))
+        identity = await session.scalar(
+            select(ChannelIdentity.id).where(ChannelIdentity.person_id == person_id)
         )
+    assert identity is not None
+    return identity
 
 
-async def test_double_tick_and_restart_enqueue_once(app: App, make_user, db: Db, lessons) -> None:  # type: ignore[no-untyped-def]
+async def test_double_tick_and_restart_enqueue_once(
+    app: App, make_user: MakeUser, db: Db, lessons: Lessons
+) -> None:
     url = app.settings.database_url
     ru = await identity_of(app, make_user, "ru")
     lessons.append((ru, "ru", T0 + timedelta(minutes=1)))
@@ -73,8 +76,8 @@ async def test_double_tick_and_restart_enqueue_once(app: App, make_user, db: Db,
 
 
 async def test_reminder_due_during_downtime_is_sent_within_grace(
-    app: App, make_user, db: Db, lessons
-) -> None:  # type: ignore[no-untyped-def]
+    app: App, make_user: MakeUser, db: Db, lessons: Lessons
+) -> None:
     url = app.settings.database_url
     en = await identity_of(app, make_user, "en")
     await tick(url, 60, now=T0)

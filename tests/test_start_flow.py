@@ -5,10 +5,10 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from storage.models import ConsentRecord, Person, RoleGrant
-from tests.conftest import Db
+from tests.conftest import Db, MakeUser
 
 
-async def test_newcomer_registers_as_volunteer(make_user, db: Db) -> None:  # type: ignore[no-untyped-def]
+async def test_newcomer_registers_as_volunteer(make_user: MakeUser, db: Db) -> None:
     user = make_user("Айгерім", "ru")
     await user.send("/start")
     assert user.buttons() == ["Қазақша", "Русский", "English"]

@@ -1,0 +1,165 @@
+"""Demo data for the console and trials: the Balkhash Palace of Schoolchildren and six people.
+
+Names, addresses and Telegram ids are invented. Loading twice changes nothing: each row is
+looked up by its natural key (site and club name, Telegram id) before it is created.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services.consent import PURPOSE_CHILDREN, consent_for, record_consent
+from storage.models import ChannelIdentity, Child, Club, Person, Region, Role, RoleGrant, Site
+
+DEMO_CHANNEL = "telegram"
+
+
+@dataclass(frozen=True)
+class DemoPersona:
+    key: str
+    full_name: str
+    telegram_id: int
+    locale: str
+    roles: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class _Grant:
+    """Where a persona's role applies: a club or site by name, a region by code, or their child."""
+
+    role: Role
+    club: str | None = None
+    site: str | None = None
+    region: str | None = None
+    child: str | None = None
+
+
+MAIN_SITE = "Оқушылар сарайы, бас ғимарат"
+ANNEX = "Оқушылар сарайы, «Шұғыла» филиалы"
+SITES = {
+    MAIN_SITE: "Балқаш қ., Тәуелсіздік даңғылы, 10 (демо)",
+    ANNEX: "Балқаш қ., Шұғыла шағын ауданы, 3 (демо)",
+}
+ROBOTICS = "Робототехника"
+# name, mode, site (remote clubs meet online and have none)
+CLUBS = (
+    (ROBOTICS, "in_person", MAIN_SITE),
+    ("Домбыра үйірмесі", "in_person", MAIN_SITE),
+    ("Шахмат клубы", "remote", None),
+    ("«Палитра» бейнелеу студиясы", "in_person", ANNEX),
+    ("«Көктем» би ансамблі", "in_person", ANNEX),
+    ("Жас журналист", "remote", None),
+)
+PERSONAS = (
+    ("admin", "Гүлнар Сейітова", 900000001, "kk", (_Grant(Role.ADMIN),)),
+    ("teacher", "Ерлан Жұмабаев", 900000002, "kk", (_Grant(Role.TEACHER, club=ROBOTICS),)),
+    ("parent", "Ольга Ким", 900000003, "ru", (_Grant(Role.PARENT, child="Артём"),)),
+    ("duty", "Сәуле Омарова", 900000004, "kk", (_Grant(Role.DUTY_OFFICER, site=MAIN_SITE),)),
+    ("volunteer", "Айгерім Нұрланқызы", 900000005, "kk", (_Grant(Role.VOLUNTEER),)),
+    (
+        "coordinator",
+        "Дмитрий Петров",
+        900000006,
+        "ru",
+        (_Grant(Role.COORDINATOR, region="karaganda"),),
+    ),
+)
+
+
+async def load_demo(session: AsyncSession) -> list[DemoPersona]:
+    """Creates whatever part of the demo is missing, commits, and lists the demo people."""
+    sites = {name: await _site(session, name, address) for name, address in SITES.items()}
+    clubs = {
+        name: await _club(session, name, mode, sites[site].id if site else None)
+        for name, mode, site in CLUBS
+    }
+    admin_id: int | None = None
+    personas = []
+    for key, full_name, telegram_id, locale, grants in PERSONAS:
+        person, created = await _person(session, full_name, telegram_id, locale)
+        if created:
+            for grant in grants:
+                await _grant(session, person, grant, clubs, sites, granted_by=admin_id)
+        if key == "admin":
+            admin_id = person.id
+        roles = tuple(str(g.role) for g in grants)
+        personas.append(DemoPersona(key, full_name, telegram_id, locale, roles))
+    await session.commit()
+    return personas
+
+
+async def _site(session: AsyncSession, name: str, address: str) -> Site:
+    site = await session.scalar(select(Site).where(Site.name == name))
+    if site is None:
+        site = Site(name=name, address=address)
+        session.add(site)
+        await session.flush()
+    return site
+
+
+async def _club(session: AsyncSession, name: str, mode: str, site_id: int | None) -> Club:
+    club = await session.scalar(select(Club).where(Club.name == name))
+    if club is None:
+        club = Club(name=name, mode=mode, site_id=site_id)
+        session.add(club)
+        await session.flush()
+    return club
+
+
+async def _person(
+    session: AsyncSession, full_name: str, telegram_id: int, locale: str
+) -> tuple[Person, bool]:
+    """The person with this Telegram id; if new, created with their identity and consent."""
+    known = await session.scalar(
+        select(Person)
+        .join(ChannelIdentity, ChannelIdentity.person_id == Person.id)
+        .where(
+            ChannelIdentity.channel == DEMO_CHANNEL,
+            ChannelIdentity.external_id == str(telegram_id),
+        )
+    )
+    if known is not None:
+        return known, False
+    person = Person(full_name=full_name, locale=locale)
+    person.identities.append(ChannelIdentity(channel=DEMO_CHANNEL, external_id=str(telegram_id)))
+    session.add(person)
+    await session.flush()
+    await record_consent(session, person.id, consent_for(locale))
+    return person, True
+
+
+async def _grant(
+    session: AsyncSession,
+    person: Person,
+    grant: _Grant,
+    clubs: dict[str, Club],
+    sites: dict[str, Site],
+    *,
+    granted_by: int | None,
+) -> None:
+    child_id = None
+    if grant.child is not None:
+        child = Child(parent_id=person.id, first_name=grant.child)
+        session.add(child)
+        await session.flush()
+        child_id = child.id
+        # The parent's consent covers the children they act for.
+        children = replace(consent_for(person.locale), purpose=PURPOSE_CHILDREN)
+        await record_consent(session, person.id, children)
+    region_id = None
+    if grant.region is not None:
+        region_id = await session.scalar(select(Region.id).where(Region.code == grant.region))
+    session.add(
+        RoleGrant(
+            person_id=person.id,
+            role=grant.role,
+            club_id=clubs[grant.club].id if grant.club else None,
+            site_id=sites[grant.site].id if grant.site else None,
+            region_id=region_id,
+            child_id=child_id,
+            granted_by_id=granted_by,
+        )
+    )
