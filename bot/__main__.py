@@ -26,6 +26,7 @@ def main() -> None:
     )
     # aiogram logs every handled update at INFO; that is noise in production and in the console.
     logging.getLogger("aiogram.event").setLevel(logging.WARNING)
+    logging.getLogger("alembic").setLevel(logging.WARNING)
     commands = {
         "run": run,
         "console": run_console_mode,

@@ -108,6 +108,8 @@ class Choices:
     def pick(self, typed: str) -> Option | None:
         """A number, the option's text (any case), or the first words of exactly one option."""
         wanted = typed.strip()
+        if wanted.startswith("/"):
+            return None  # a command is always a command
         number = wanted.rstrip(".)")
         if number.isdigit():
             index = int(number)

@@ -5,14 +5,16 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from babel.dates import format_date, format_datetime
+from babel.dates import format_date, format_time
 from babel.numbers import format_decimal
 
 ALMATY = ZoneInfo("Asia/Almaty")
 
 
 def local_datetime(moment: datetime, locale: str) -> str:
-    return format_datetime(moment.astimezone(ALMATY), "medium", tzinfo=ALMATY, locale=locale)
+    """ "6 декабря 2026 г., 09:18": long date and short time, never seconds."""
+    local = moment.astimezone(ALMATY)
+    return f"{format_date(local.date(), 'long', locale=locale)}, {format_time(local, 'short', locale=locale)}"
 
 
 def local_date(moment: datetime, locale: str) -> str:

@@ -1,0 +1,507 @@
+"""The console simulator: type as a person and read what the bot sends, through the real Dispatcher.
+
+No network: the Bot's session renders every Bot API call with `bot.textui` and answers it with a
+plausible result. Typed lines become updates from the current persona; `:` lines steer the
+simulator (`:help`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import itertools
+import logging
+import re
+import signal
+import sys
+import threading
+import time
+from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, Iterator
+from dataclasses import dataclass
+from typing import Any, TextIO, cast, get_args, get_origin
+
+from aiogram import Bot
+from aiogram.client.default import DefaultBotProperties
+from aiogram.client.session.base import BaseSession
+from aiogram.exceptions import TelegramBadRequest
+from aiogram.methods import SendDocument, TelegramMethod
+from aiogram.methods.base import TelegramType
+from aiogram.types import BufferedInputFile, Message, MessageId, Update, User
+from pydantic import TypeAdapter
+
+from bot.app import App
+from bot.textui import Choices, Option, Press, Rendered, Say, ShareContact, Style, next_choices
+from bot.textui import render as render_call
+from services.demo import DemoPersona, load_demo
+from services.people import load_actor
+
+log = logging.getLogger(__name__)
+
+BOT_ID = 1000000001
+BOT_TOKEN = f"{BOT_ID}:CONSOLE-SIMULATOR-NOT-A-REAL-TOKEN"
+BOT_USERNAME = "qamqor_bot"
+CHANNEL = "telegram"  # the personas' identities are Telegram ones
+NEW_NAMES = ("Асель", "Тимур", "Дана", "Арман", "Мария", "Ильяс")
+ROLE_ALIASES = {"duty_officer": "duty"}
+META = re.compile(r"^:([a-z]+)\b\s*(.*)$", re.IGNORECASE)
+
+BANNER = """\
+Qamqor · консоль-симулятор · console simulator
+kk  Чаттағыдай жазыңыз, мысалы /start. Батырма: нөмірі немесе мәтіні. Көмек: :help
+ru  Пишите как в чате, например /start. Кнопка: её номер или текст. Справка: :help
+en  Type as in a chat, e.g. /start. A button: its number or its text. Help: :help
+Demo people are loaded (:who). You start as a new user. :quit or Ctrl+D leaves.
+"""
+GOODBYE = "Сау болыңыз · До свидания · Bye"
+HELP = """\
+:who           the people you can be
+:as N          become person N; or :as admin|teacher|parent|duty|volunteer|coordinator
+:as new        become a brand-new user (a new Telegram id each time)
+:wa  :tg       show replies as WhatsApp (plain text) or Telegram (buttons) would
+:quit          leave (Ctrl+D too)
+Anything else is your message to the bot; a number or a button's text presses that button.
+"""
+
+
+@dataclass(frozen=True)
+class Persona:
+    key: str  # a demo persona's key, or "new"
+    full_name: str
+    user_id: int
+    language_code: str | None
+
+    @property
+    def first_name(self) -> str:
+        return self.full_name.split()[0]
+
+    def user(self) -> dict[str, Any]:
+        first, _, last = self.full_name.partition(" ")
+        user: dict[str, Any] = {"id": self.user_id, "is_bot": False, "first_name": first}
+        if last:
+            user["last_name"] = last
+        if self.language_code:
+            user["language_code"] = self.language_code
+        return user
+
+    def chat(self) -> dict[str, Any]:
+        return {"id": self.user_id, "type": "private", "first_name": self.first_name}
+
+
+class ConsoleSession(BaseSession):
+    """A Bot API that is a screen: each call is handed to `answer`, which prints and replies."""
+
+    def __init__(self, answer: Callable[[Bot, TelegramMethod[Any]], Any]) -> None:
+        super().__init__()
+        self.answer = answer
+
+    async def make_request(
+        self,
+        bot: Bot,
+        method: TelegramMethod[TelegramType],
+        timeout: int | None = None,  # noqa: ASYNC109 - aiogram's signature
+    ) -> TelegramType:
+        return cast(TelegramType, self.answer(bot, method))
+
+    async def stream_content(
+        self,
+        url: str,
+        headers: dict[str, Any] | None = None,
+        timeout: int = 30,  # noqa: ASYNC109 - aiogram's signature
+        chunk_size: int = 65536,
+        raise_for_status: bool = True,
+    ) -> AsyncGenerator[bytes, None]:
+        raise RuntimeError("the console simulator has no files to download")
+        yield b""  # pragma: no cover - makes this an async generator
+
+    async def close(self) -> None:
+        return None
+
+
+class Console:
+    def __init__(self, app: App, demo: list[DemoPersona], out: TextIO) -> None:
+        self.app, self.out = app, out
+        self.style = Style.TELEGRAM
+        self.personas = [Persona(p.key, p.full_name, p.telegram_id, p.locale) for p in demo]
+        # Unique across runs: the dedup table and registered newcomers persist in the demo DB.
+        self.update_ids = itertools.count(int(time.time() * 1000))
+        self.new_ids = itertools.count(int(time.time() * 1000))
+        self.message_ids = itertools.count(1)
+        self.choices: dict[int, tuple[Choices, str]] = {}
+        self.bot = Bot(
+            BOT_TOKEN,
+            session=ConsoleSession(self.answer),
+            default=DefaultBotProperties(link_preview_is_disabled=True),
+        )
+        self.current = self.new_persona()
+
+    # The bot's side: calls become text on the screen and plausible results.
+
+    def answer(self, bot: Bot, method: TelegramMethod[Any]) -> Any:
+        raw, message_id = self.raw_result(method)
+        rendered = render_call(method, self.style, parse_mode=bot.default.parse_mode)
+        if rendered is not None:
+            self.show(rendered, message_id)
+        return TypeAdapter(method.__returning__).validate_python(raw, context={"bot": bot})
+
+    def raw_result(self, method: TelegramMethod[Any]) -> tuple[Any, int | None]:
+        returning = method.__returning__
+        if get_origin(returning) is list:
+            return [], None
+        kinds = set(get_args(returning)) or {returning}
+        chat_id = getattr(method, "chat_id", None)
+        if Message in kinds and chat_id is not None:
+            edit = method.__api_method__.startswith("edit")
+            message_id = getattr(method, "message_id", 0) if edit else next(self.message_ids)
+            return self.bot_message(method, _int(chat_id), message_id), message_id
+        if bool in kinds:
+            return True, None
+        if User in kinds:
+            return self.bot_user(), None
+        if MessageId in kinds:
+            return {"message_id": next(self.message_ids)}, None
+        for kind, value in ((str, ""), (int, 0)):
+            if kind in kinds:
+                return value, None
+        raise TelegramBadRequest(method, "not available in the console simulator")
+
+    def bot_user(self) -> dict[str, Any]:
+        return {"id": BOT_ID, "is_bot": True, "first_name": "Qamqor", "username": BOT_USERNAME}
+
+    def bot_message(
+        self, method: TelegramMethod[Any], chat_id: int, message_id: int
+    ) -> dict[str, Any]:
+        message: dict[str, Any] = {
+            "message_id": message_id,
+            "date": int(time.time()),
+            "chat": {"id": chat_id, "type": "private"},
+            "from": self.bot_user(),
+        }
+        for name in ("text", "caption"):
+            if isinstance(value := getattr(method, name, None), str):
+                message[name] = value
+        if isinstance(method, SendDocument) and isinstance(method.document, BufferedInputFile):
+            message["document"] = {
+                "file_id": f"console-{message_id}",
+                "file_unique_id": f"console-{message_id}",
+                "file_name": method.document.filename,
+                "file_size": len(method.document.data),
+            }
+        return message
+
+    def show(self, rendered: Rendered, message_id: int | None) -> None:
+        chat = _int(rendered.chat_id) if rendered.chat_id is not None else self.current.user_id
+        pending, source = self.choices.get(chat, (None, ""))
+        choices = next_choices(pending, rendered)
+        if rendered.choices is not None and choices is not None:
+            choices, source = choices.on_message(message_id), rendered.text
+        if choices is None:
+            self.choices.pop(chat, None)
+        else:
+            self.choices[chat] = (choices, source)
+        header = "🤖 "
+        if chat != self.current.user_id:
+            header += f"→ {self.name_of(chat)}: "
+        self.write(rendered.text, first=header)
+
+    def write(self, text: str, first: str = "", rest: str = "   ") -> None:
+        lines = text.splitlines() or [""]
+        for index, line in enumerate(lines):
+            self.out.write(((first if index == 0 else rest) + line).rstrip() + "\n")
+        self.out.flush()
+
+    # The person's side: typed lines become updates.
+
+    async def say(self, text: str) -> None:
+        pending, source = self.choices.get(self.current.user_id, (None, ""))
+        option = pending.pick(text) if pending is not None else None
+        if option is None or pending is None:
+            await self.feed(self.message(text=text))
+            return
+        self.write(option.label, first="   ↳ ")
+        if isinstance(option.action, Press):
+            await self.feed(self.callback(option.action.data, pending.message_id, source))
+            return
+        after = pending.after_pick()
+        if after is None:
+            self.choices.pop(self.current.user_id, None)
+        await self.feed(self.reply(option))
+
+    def reply(self, option: Option) -> dict[str, Any]:
+        if isinstance(option.action, Say):
+            return self.message(text=option.action.text)
+        assert isinstance(option.action, ShareContact)
+        persona = self.current
+        contact = {
+            "phone_number": f"+7000{persona.user_id % 10**7:07d}",
+            "first_name": persona.first_name,
+            "user_id": persona.user_id,
+        }
+        return self.message(contact=contact)
+
+    def message(self, **content: Any) -> dict[str, Any]:
+        text = content.get("text")
+        if isinstance(text, str) and text.startswith("/"):
+            command = text.split()[0]
+            content["entities"] = [{"type": "bot_command", "offset": 0, "length": len(command)}]
+        return {
+            "update_id": next(self.update_ids),
+            "message": {
+                "message_id": next(self.message_ids),
+                "date": int(time.time()),
+                "chat": self.current.chat(),
+                "from": self.current.user(),
+                **content,
+            },
+        }
+
+    def callback(self, data: str, message_id: int | None, text: str) -> dict[str, Any]:
+        update_id = next(self.update_ids)
+        return {
+            "update_id": update_id,
+            "callback_query": {
+                "id": str(update_id),
+                "from": self.current.user(),
+                "chat_instance": str(self.current.user_id),
+                "data": data,
+                "message": {
+                    "message_id": message_id or 0,
+                    "date": int(time.time()),
+                    "chat": self.current.chat(),
+                    "from": self.bot_user(),
+                    "text": text or "…",
+                },
+            },
+        }
+
+    async def feed(self, raw: dict[str, Any]) -> None:
+        update = Update.model_validate(raw, context={"bot": self.bot})
+        try:
+            await self.app.dispatcher.feed_update(self.bot, update)
+        except Exception as error:  # keep the simulator alive; the traceback goes to the log
+            log.exception("update %s failed", update.update_id)
+            self.write(f"⚠ the bot failed on this update: {error!r}")
+
+    # Personas.
+
+    def new_persona(self) -> Persona:
+        number = sum(1 for p in self.personas if p.key == "new")
+        name = NEW_NAMES[number % len(NEW_NAMES)]
+        persona = Persona("new", name, next(self.new_ids), None)
+        self.personas.append(persona)
+        return persona
+
+    async def roles_of(self, persona: Persona) -> frozenset[str] | None:
+        """None for someone not registered; read in a short session that ends at once."""
+        async with self.app.session_factory() as session:
+            actor = await load_actor(session, CHANNEL, str(persona.user_id))
+        return None if actor is None else actor.roles
+
+    async def label(self, persona: Persona) -> str:
+        roles = await self.roles_of(persona)
+        if roles is None:
+            return "new"
+        return ", ".join(sorted(roles)) or "no role"
+
+    def name_of(self, chat_id: int) -> str:
+        names = {p.user_id: p.full_name for p in self.personas}
+        return names.get(chat_id, f"chat {chat_id}")
+
+    def find(self, wanted: str) -> Persona | None:
+        if wanted == "new":
+            return self.new_persona()
+        if wanted.isdigit():
+            index = int(wanted)
+            return self.personas[index - 1] if 1 <= index <= len(self.personas) else None
+        key = ROLE_ALIASES.get(wanted, wanted)
+        return next((p for p in self.personas if p.key == key), None)
+
+    # Meta-commands.
+
+    async def meta(self, name: str, argument: str) -> bool:
+        """Runs a `:command`; False means quit."""
+        if name in {"quit", "q", "exit"}:
+            return False
+        if name == "help":
+            self.write(HELP, rest="")
+        elif name == "who":
+            await self.who()
+        elif name == "as":
+            await self.become(argument.strip().lower())
+        elif name in {"wa", "tg"}:
+            self.style = Style.WHATSAPP if name == "wa" else Style.TELEGRAM
+            view = "WhatsApp: plain text" if name == "wa" else "Telegram: buttons, menus"
+            self.write(f"· showing replies as {view}")
+        else:
+            self.write(f"· unknown :{name} — :help lists the simulator's commands")
+        return True
+
+    async def who(self) -> None:
+        for number, persona in enumerate(self.personas, start=1):
+            you = "  ← you" if persona is self.current else ""
+            how = f"  (:as {persona.key})" if persona.key != "new" else ""
+            line = f"{number}. {persona.full_name} — {await self.label(persona)}{how}{you}"
+            self.write(line, first="  ")
+
+    async def become(self, wanted: str) -> None:
+        persona = self.find(wanted) if wanted else None
+        if persona is None:
+            self.write("· who? :who lists people; :as N, :as parent or :as new")
+            return
+        self.current = persona
+        label = await self.label(persona)
+        self.write(f"· you are now {persona.full_name} ({label}), Telegram id {persona.user_id}")
+
+    async def prompt(self) -> str:
+        return f"[{self.current.first_name} · {await self.label(self.current)}] > "
+
+    async def run(self, read: Callable[[str], Awaitable[str | None]]) -> None:
+        self.write(BANNER, rest="")
+        self.write(f"· you are a new user: {self.current.full_name}")
+        while True:
+            line = await read(await self.prompt())
+            if line is None:
+                self.out.write("\n")
+                break
+            line = line.strip()
+            if not line:
+                continue
+            meta = META.match(line)
+            if meta is not None:
+                if not await self.meta(meta.group(1).lower(), meta.group(2)):
+                    break
+                continue
+            await self.say(line)
+        self.write(GOODBYE)
+
+
+async def run_console(
+    app: App, lines: AsyncIterator[str] | None = None, out: TextIO = sys.stdout
+) -> None:
+    """Loads the demo data, then reads lines (stdin, or `lines` in tests) until :quit or EOF."""
+    async with app.session_factory() as session:
+        demo = await load_demo(session)
+    console = Console(app, demo, out)
+    try:
+        with terminal_kept(lines is None), ctrl_c_quits() as interrupted:
+            try:
+                await console.run(make_reader(lines, out))
+            except asyncio.CancelledError:
+                if not interrupted.is_set():
+                    raise
+                console.write("")
+                console.write(GOODBYE)
+    finally:
+        await console.bot.session.close()
+
+
+@contextlib.contextmanager
+def terminal_kept(interactive: bool) -> Iterator[None]:
+    """Ctrl+C leaves readline mid-line in its thread, and with it the terminal without echo."""
+    saved: list[Any] | None = None
+    if interactive and sys.stdin.isatty() and sys.platform != "win32":
+        import termios
+
+        saved = termios.tcgetattr(sys.stdin.fileno())
+    try:
+        yield
+    finally:
+        if saved is not None:
+            import termios
+
+            termios.tcsetattr(sys.stdin.fileno(), termios.TCSADRAIN, saved)
+
+
+@contextlib.contextmanager
+def ctrl_c_quits() -> Iterator[asyncio.Event]:
+    """At a terminal, Ctrl+C leaves like :quit instead of ending in a traceback."""
+    interrupted = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    task = asyncio.current_task()
+
+    def on_interrupt() -> None:
+        interrupted.set()
+        if task is not None:
+            task.cancel()
+
+    previous = signal.getsignal(signal.SIGINT)
+    try:
+        loop.add_signal_handler(signal.SIGINT, on_interrupt)
+    except (NotImplementedError, RuntimeError, ValueError):  # Windows, or not the main thread
+        yield interrupted
+        return
+    try:
+        yield interrupted
+    finally:
+        loop.remove_signal_handler(signal.SIGINT)
+        signal.signal(signal.SIGINT, previous)  # asyncio.run's own handler, for the shutdown
+        if interrupted.is_set() and task is not None:
+            task.uncancel()
+
+
+def make_reader(
+    lines: AsyncIterator[str] | None, out: TextIO
+) -> Callable[[str], Awaitable[str | None]]:
+    """Shows the prompt and waits for a line without blocking the event loop; None at the end."""
+    if lines is not None:
+
+        async def from_lines(prompt: str) -> str | None:
+            line = await anext(lines, None)
+            if line is not None:
+                out.write(prompt + line.rstrip("\n") + "\n")  # echo, so the transcript reads well
+            return line
+
+        return from_lines
+    if out is sys.stdout and sys.stdin.isatty():
+        import readline  # noqa: F401 - arrow keys and history for input()
+
+        async def from_terminal(prompt: str) -> str | None:
+            return await in_thread(lambda: input(prompt))
+
+        return from_terminal
+
+    async def from_pipe(prompt: str) -> str | None:
+        out.write(prompt)
+        out.flush()
+        line = await in_thread(sys.stdin.readline)
+        if not line:
+            return None
+        out.write(line if line.endswith("\n") else line + "\n")
+        return line
+
+    return from_pipe
+
+
+async def in_thread(read: Callable[[], str]) -> str | None:
+    """Runs a blocking read in a daemon thread, so Ctrl+C never waits for a pending readline."""
+    loop = asyncio.get_running_loop()
+    future: asyncio.Future[str | None] = loop.create_future()
+
+    def settle(value: str | None, error: BaseException | None) -> None:
+        if future.done():
+            return
+        if error is not None:
+            future.set_exception(error)
+        else:
+            future.set_result(value)
+
+    def work() -> None:
+        value: str | None = None
+        error: BaseException | None = None
+        try:
+            value = read()
+        except EOFError:
+            value = None
+        except BaseException as problem:  # handed to the awaiting coroutine
+            error = problem
+        with contextlib.suppress(RuntimeError):  # the loop has closed: nobody is waiting
+            loop.call_soon_threadsafe(settle, value, error)
+
+    threading.Thread(target=work, name="console-stdin", daemon=True).start()
+    return await future
+
+
+def _int(chat_id: int | str) -> int:
+    try:
+        return int(chat_id)
+    except ValueError:
+        return 0
