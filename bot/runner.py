@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections.abc import AsyncIterator
 from datetime import timedelta
 
 from aiogram import Bot
@@ -43,7 +44,7 @@ async def run(settings: Settings) -> None:
 
 
 @contextlib.asynccontextmanager
-async def background_work(app: App, bot: Bot):  # type: ignore[no-untyped-def]
+async def background_work(app: App, bot: Bot) -> AsyncIterator[None]:
     """The outbox sender and the scheduler live exactly as long as the transport."""
     stop = asyncio.Event()
     sender = make_sender(app, bot)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from aiogram import Router
-from aiogram.filters import Command
+from aiogram.filters import Command, CommandObject
 from aiogram.types import Message
 from aiogram.utils.i18n import gettext as _
 
@@ -14,12 +14,12 @@ router = Router(name=__name__)
 
 
 @router.message(Command(*ROLE_COMMANDS))
-async def cmd_not_your_role(message: Message) -> None:
+async def cmd_not_your_role(message: Message, command: CommandObject) -> None:
     """Names the roles the command belongs to; nothing is done."""
-    command = (message.text or "").split()[0].lstrip("/").split("@")[0].lower()
-    roles = ", ".join(role_label(r) for r in sorted(ROLE_COMMANDS.get(command, ())))
+    name = command.command.lower()
+    roles = ", ".join(role_label(r) for r in sorted(ROLE_COMMANDS.get(name, ())))
     await message.answer(
         _("Sorry, /{command} is only for: {roles}. /help shows your commands.").format(
-            command=command, roles=roles
+            command=name, roles=roles
         )
     )

@@ -29,7 +29,8 @@ def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
         return create_async_engine(url, pool_pre_ping=True, **kwargs)
     if parsed.database and parsed.database != ":memory:":
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-    engine = create_async_engine(url, **kwargs)
+    # Sessions always end their transaction; the pool's extra ROLLBACK is one more thread hop.
+    engine = create_async_engine(url, pool_reset_on_return=None, **kwargs)
     _tune_sqlite(engine)
     return engine
 

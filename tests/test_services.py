@@ -62,7 +62,9 @@ async def test_invites_only_from_admins_with_the_right_scope(session: AsyncSessi
 
 
 async def test_export_and_forget_cover_children_and_consents(session: AsyncSession) -> None:
-    registration = await register(session, newcomer(locale="ru"), consent_for("ru"), role=Role.PARENT)
+    registration = await register(
+        session, newcomer(locale="ru"), consent_for("ru"), role=Role.PARENT
+    )
     person_id = registration.actor.person_id
     session.add(Child(parent_id=person_id, first_name="Алихан"))
     await session.commit()

@@ -24,7 +24,10 @@ SECRET = "s3cret-token_for-tests"
 @pytest.fixture
 async def webhook_app(settings: Settings) -> AsyncIterator[App]:
     configured = settings.model_copy(
-        update={"webhook_url": "https://qamqor.example/telegram/webhook", "webhook_secret": SecretStr(SECRET)}
+        update={
+            "webhook_url": "https://qamqor.example/telegram/webhook",
+            "webhook_secret": SecretStr(SECRET),
+        }
     )
     application = await build_app(configured)
     yield application
@@ -82,7 +85,9 @@ async def test_malformed_body_gets_400(base_url: str, standin: TelegramStandIn) 
         ) as response:
             assert response.status == 400
         async with http.post(
-            base_url + TELEGRAM_PATH, json={"message": "no update id"}, headers={SECRET_HEADER: SECRET}
+            base_url + TELEGRAM_PATH,
+            json={"message": "no update id"},
+            headers={SECRET_HEADER: SECRET},
         ) as response:
             assert response.status == 400
     assert standin.requests == []
