@@ -7,10 +7,18 @@ from typing import Any
 
 from aiogram.fsm.state import State
 from aiogram.fsm.storage.base import BaseStorage, DefaultKeyBuilder, StateType, StorageKey
+from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.orm import Session
 
 from storage.engine import current_session
 from storage.models import FsmRecord
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _forget_cached_records(session: Session, _previous: Any) -> None:
+    # A rollback expires or expunges the cached records; reading them again must hit the table.
+    session.info.pop("fsm_records", None)
 
 
 class SqlStorage(BaseStorage):
@@ -67,7 +75,7 @@ class SqlStorage(BaseStorage):
                 return
             record = FsmRecord(key=key, state=None, data={})
             session.add(record)
-            session.info["fsm_records"][key] = record
+            session.info.setdefault("fsm_records", {})[key] = record
         for name, value in values.items():
             setattr(record, name, value)
         if record.state is None and not record.data:
@@ -76,4 +84,4 @@ class SqlStorage(BaseStorage):
                 session.expunge(record)
             else:
                 await session.delete(record)
-            session.info["fsm_records"][key] = None
+            session.info.setdefault("fsm_records", {})[key] = None

@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.errors import InvalidScope, InviteProblem, NotAllowed
 from services.roles import SCOPE_OF_ROLE, may_invite
+from services.uow import unit_of_work
 from storage.base import utcnow
 from storage.models import Club, Invite, Region, Role, RoleGrant, Site
 
@@ -136,6 +137,5 @@ async def redeem_invite(session: AsyncSession, person_id: int, code: str) -> Inv
 
 async def redeem_as_member(session: AsyncSession, person_id: int, code: str) -> InviteView:
     """A registered person opens an invite link."""
-    view = await redeem_invite(session, person_id, code)
-    await session.commit()
-    return view
+    async with unit_of_work(session):
+        return await redeem_invite(session, person_id, code)

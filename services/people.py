@@ -12,6 +12,7 @@ from services.errors import AlreadyRegistered, NotAllowed, NotRegistered, Unknow
 from services.invites import InviteView, redeem_invite
 from services.locales import SUPPORTED_LOCALES
 from services.roles import may_self_assign
+from services.uow import unit_of_work
 from storage.models import ChannelIdentity, Person, Role, RoleGrant
 
 
@@ -75,6 +76,20 @@ async def register(
         raise UnknownLocale(newcomer.locale)
     if role is not None and not may_self_assign(role):
         raise NotAllowed(role)
+    async with unit_of_work(session):
+        granted = await _create_person(session, newcomer, consent, role, invite_code)
+    actor = await load_actor(session, newcomer.channel, newcomer.external_id)
+    assert actor is not None
+    return Registration(actor, granted)
+
+
+async def _create_person(
+    session: AsyncSession,
+    newcomer: Newcomer,
+    consent: ConsentGiven,
+    role: Role | None,
+    invite_code: str | None,
+) -> InviteView | None:
     existing = await session.scalar(
         select(ChannelIdentity.id).where(
             ChannelIdentity.channel == newcomer.channel,
@@ -94,13 +109,9 @@ async def register(
     if role is Role.PARENT:
         # The consent screen a parent sees also covers the children they will add.
         await record_consent(session, person.id, replace(consent, purpose=PURPOSE_CHILDREN))
-    granted = None
-    if invite_code is not None:
-        granted = await redeem_invite(session, person.id, invite_code)
-    await session.commit()
-    actor = await load_actor(session, newcomer.channel, newcomer.external_id)
-    assert actor is not None
-    return Registration(actor, granted)
+    if invite_code is None:
+        return None
+    return await redeem_invite(session, person.id, invite_code)
 
 
 async def set_locale(session: AsyncSession, person_id: int, locale: str) -> None:

@@ -240,3 +240,26 @@ async def test_newcomer_language_guess_and_choice(make_user: MakeUser) -> None:
     await unknown.press("English")
     await unknown.send("hi")
     assert unknown.last_text == "Hello! Send /start to begin."
+
+
+async def test_invite_used_up_during_consent_falls_back_to_role_choice(
+    app: App, make_user: MakeUser, db: Db
+) -> None:
+    admin, first, second = make_user(), make_user("Бірінші", "en"), make_user("Екінші", "en")
+    await registered(app, admin, Role.ADMIN)
+    await admin.send("/invite")
+    await admin.press("Administrator")
+    code = admin.last_text.split("start=")[1].split()[0]
+    await first.send(f"/start {code}")
+    await second.send(f"/start {code}")  # both open the same one-use link
+    for user in (first, second):
+        await user.press("English")
+        await user.press("I agree")
+    assert first.last_text == "Done! You are now Administrator."
+    assert second.last_text == "Who are you?"
+    assert second.texts()[-2].startswith("This invite link has already been used")
+    assert await db.scalar(select(Person.id).where(Person.full_name == "Екінші")) is None
+    await second.press("Volunteer")
+    person_id = await db.scalar(select(Person.id).where(Person.full_name == "Екінші"))
+    roles = await db.all(select(RoleGrant.role).where(RoleGrant.person_id == person_id))
+    assert roles == ["volunteer"]
