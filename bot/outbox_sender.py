@@ -1,0 +1,427 @@
+"""Sends the outbox's Telegram rows at Telegram's limits; a crash loses no row.
+
+Payload of a row for the ``telegram`` channel (``OutboxMessage.payload``)::
+
+    {"text": "Hi!", "reply_markup": {"inline_keyboard": [[{"text": "OK", "callback_data": "1"}]]}}
+
+``text`` is required; ``reply_markup`` is optional, an ``InlineKeyboardMarkup`` as a dict. The
+message goes to ``chat_id=int(external_id)`` of the row's identity (a private chat id).
+
+Pacing: Telegram counts a request when it arrives, which is after we send it and before its
+answer comes back. So a request leaves only when fewer than ``rate`` were answered in the last
+``WINDOW`` seconds or are still in flight, and a chat's next request only ``WINDOW /
+per_chat_rate`` after its last answer: the limits hold whatever the latency and its jitter, at the
+cost of sending ``latency x rate`` fewer a second. Claimed rows wait in a heap ordered by when they
+may go, then by claim order (priority), so a chat that must wait never holds up the others; up to
+``max_in_flight`` requests overlap. A row whose chat would keep it waiting long goes back to the
+table with ``not_before`` at its turn.
+
+Errors: 429 pauses all sending for ``retry_after`` and puts the row back untouched; 403 marks the
+identity blocked; server and network errors retry with back-off until ``max_attempts``; any other
+API error (400, ...) or a malformed payload fails the row at once.
+
+Delivery is at least once: a request in flight when the process dies is sent again once its lease
+lapses. A send holds its in-flight slot until its row is committed as sent, so at most
+``max_in_flight`` rows can be sent twice.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import heapq
+import itertools
+import logging
+import math
+import time
+from collections import deque
+from collections.abc import AsyncIterator, Coroutine
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
+from typing import Any
+
+from aiogram import Bot
+from aiogram.exceptions import (
+    ClientDecodeError,
+    TelegramAPIError,
+    TelegramEntityTooLarge,
+    TelegramForbiddenError,
+    TelegramNetworkError,
+    TelegramRetryAfter,
+    TelegramServerError,
+)
+from aiogram.types import InlineKeyboardMarkup
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from services import outbox
+from services.outbox import OutboxItem
+from storage.base import utcnow
+from storage.models import OutboxStatus
+
+log = logging.getLogger(__name__)
+
+CHANNEL = "telegram"
+# Limits are counted over windows 1 % longer than Telegram's second: a margin for clocks and timers.
+WINDOW = 1.01
+# How far a stall may leave the pacing grid behind and still be caught up.
+CATCH_UP = 0.25
+# A claim takes this many seconds of work, and a row waits at most this long for its chat.
+AHEAD_SECONDS = 2.0
+# Requests under way at once: 8 of up to 100 ms each still carry 80 a second.
+MAX_IN_FLIGHT = 8
+# How often the drain looks again while nothing may go but a claim or a send is under way.
+TICK = 0.005
+RETRYABLE = (TelegramServerError, TelegramNetworkError, ClientDecodeError, OSError)
+
+
+@dataclass
+class DrainStats:
+    sent: int = 0
+    retried_after_429: int = 0
+    blocked: int = 0
+    failed: int = 0
+    retried_errors: int = 0
+    elapsed_seconds: float = 0.0
+
+    @property
+    def rate(self) -> float:
+        return self.sent / self.elapsed_seconds if self.elapsed_seconds > 0 else 0.0
+
+    def __str__(self) -> str:
+        return (
+            f"sent {self.sent} in {self.elapsed_seconds:.1f} s ({self.rate:.1f}/s); "
+            f"429 retried {self.retried_after_429}, blocked {self.blocked}, "
+            f"failed {self.failed}, errors retried {self.retried_errors}"
+        )
+
+
+class _Pacer:
+    """When the next request may leave, for a limit of `rate` requests per second.
+
+    Times sit on a grid `WINDOW / rate` apart, which a stall (a garbage collection, a slow
+    commit) may leave behind by up to CATCH_UP and then catch up, but never past the limit.
+    """
+
+    def __init__(self, rate: float) -> None:
+        self.interval = WINDOW / rate
+        self.capacity = max(1, int(rate))
+        self._next = 0.0
+        self._in_flight = 0
+        self._answered: deque[float] = deque()  # answer times within the last WINDOW
+
+    def ready_at(self, now: float) -> float:
+        while self._answered and self._answered[0] <= now - WINDOW:
+            self._answered.popleft()
+        # A grid left further behind than CATCH_UP was idle rather than stalled: no burst.
+        ready = self._next if self._next >= now - CATCH_UP else now
+        excess = len(self._answered) + self._in_flight + 1 - self.capacity
+        if excess > len(self._answered):
+            return max(ready, now + TICK)  # only answers can make room
+        if excess > 0:
+            return max(ready, self._answered[excess - 1] + WINDOW)
+        return ready
+
+    def departed(self, slot: float) -> None:
+        self._next = slot + self.interval
+        self._in_flight += 1
+
+    def answered(self, moment: float) -> None:
+        self._in_flight -= 1
+        self._answered.append(moment)
+
+    def hold_until(self, moment: float) -> None:
+        self._next = max(self._next, moment)
+
+
+@dataclass(order=True)
+class _Entry:
+    due: float  # monotonic time the row may go, as far as we knew when queueing it
+    seq: int  # claim order, which is priority order
+    claimed_at: float = field(compare=False)
+    item: OutboxItem = field(compare=False)
+
+
+@dataclass
+class _Group:
+    """Rows sent since the last group commit started."""
+
+    ids: list[int] = field(default_factory=list)
+    committed: bool = False
+
+
+@dataclass
+class _Drain:
+    """One drain's state: its queue, its work under way, the rows it put back for later."""
+
+    stop: asyncio.Event
+    stats: DrainStats = field(default_factory=DrainStats)
+    queue: list[_Entry] = field(default_factory=list)
+    held: set[int] = field(default_factory=set)
+    blocked: set[int] = field(default_factory=set)  # identity ids
+    later: dict[int, datetime] = field(default_factory=dict)  # row id -> not_before
+    working: set[asyncio.Task[None]] = field(default_factory=set)  # sends and put-backs
+    claiming: asyncio.Task[None] | None = None
+    more_due: bool = True
+    last_claim: datetime = field(default_factory=utcnow)
+    seq: itertools.count[int] = field(default_factory=itertools.count)
+
+    def add(self, item: OutboxItem, now: float) -> None:
+        heapq.heappush(self.queue, _Entry(now, next(self.seq), now, item))
+        self.held.add(item.id)
+        self.later.pop(item.id, None)
+
+    def wants_rows(self, batch: int, now: float) -> bool:
+        # Claim ahead when under a second of work is left, or when nothing queued may go yet.
+        return (
+            self.more_due
+            and self.claiming is None
+            and (len(self.queue) * 2 < batch or self.queue[0].due > now)
+        )
+
+    def start(self, tasks: asyncio.TaskGroup, work: Coroutine[Any, Any, None]) -> None:
+        task = tasks.create_task(work)
+        self.working.add(task)
+        task.add_done_callback(self.working.discard)
+
+
+class OutboxSender:
+    def __init__(
+        self,
+        bot: Bot,
+        session_factory: async_sessionmaker[AsyncSession],
+        *,
+        rate: float,
+        per_chat_rate: float,
+        max_attempts: int,
+        lease: timedelta,
+        max_in_flight: int = MAX_IN_FLIGHT,
+    ) -> None:
+        self._bot = bot
+        self._sessions = session_factory
+        self._max_attempts = max_attempts
+        self._lease = lease
+        self.max_in_flight = max_in_flight
+        self._slots = asyncio.Semaphore(max_in_flight)
+        self._pacer = _Pacer(rate)
+        self._chat_interval = WINDOW / per_chat_rate
+        # Held rows must go (or go back) well within their lease, or a second sender could
+        # claim and send them too.
+        self._ahead = min(AHEAD_SECONDS, lease.total_seconds() / 4)
+        self._max_hold = lease.total_seconds() / 2
+        self._batch = max(1, round(rate * self._ahead))
+        # chat -> monotonic time it may receive again; infinity while a request to it is out
+        self._chat_free: dict[str, float] = {}
+        self._paused_until = 0.0
+        # One writer at a time: concurrent SQLite writers sleep in its busy handler for ms.
+        self._writing = asyncio.Lock()
+        self._sent = _Group()
+
+    async def drain(self) -> DrainStats:
+        """Send everything due, waiting for rows put back by pacing, 429s and retries."""
+        return await self._drain(asyncio.Event(), wait_for_later=True)
+
+    async def run(self, stop: asyncio.Event, poll_seconds: float) -> None:
+        """Send what is due until `stop` is set; rows put back are found by a later poll."""
+        while not stop.is_set():
+            try:
+                await self._drain(stop, wait_for_later=False)
+            except Exception:
+                # A database or programming error must not end the outbox for the process.
+                log.exception("outbox sender failed; trying again in %s s", poll_seconds)
+            await _nap(stop, poll_seconds)
+
+    async def _drain(self, stop: asyncio.Event, *, wait_for_later: bool) -> DrainStats:
+        run = _Drain(stop)
+        started = time.monotonic()
+        async with asyncio.TaskGroup() as tasks:
+            while not stop.is_set():
+                now = time.monotonic()
+                if run.wants_rows(self._batch, now):
+                    run.claiming = tasks.create_task(self._claim(run))
+                if run.queue and run.queue[0].due <= now:
+                    await self._dispatch(run, tasks)
+                elif run.claiming or run.working:
+                    # Their outcome may bring rows or put some back (429s, retries): look again.
+                    await asyncio.sleep(TICK)
+                elif run.queue:
+                    await _nap(stop, run.queue[0].due - now)
+                elif not (wait_for_later and await self._wait_for_later(run)):
+                    break
+            if run.claiming:
+                await run.claiming
+            await self._put_back_queued(run)
+        run.stats.elapsed_seconds = time.monotonic() - started
+        if run.stats.sent or run.stats.failed or run.stats.blocked:
+            log.info("outbox drained: %s", run.stats)
+        return run.stats
+
+    async def _claim(self, run: _Drain) -> None:
+        run.last_claim = utcnow()
+        try:
+            async with self._write() as session:
+                items = await outbox.claim_due(
+                    session, CHANNEL, run.last_claim, self._batch, self._lease
+                )
+        finally:
+            run.claiming = None
+        now = time.monotonic()
+        # Our own rows come back if they outlived their lease; they are queued already.
+        fresh = [item for item in items if item.id not in run.held]
+        for item in fresh:
+            run.add(item, now)
+        run.more_due = len(items) == self._batch and bool(fresh)
+        self._chat_free = {chat: t for chat, t in self._chat_free.items() if t > now}
+        if fresh:
+            log.info("outbox: claimed %d rows, %d queued", len(fresh), len(run.queue))
+
+    async def _dispatch(self, run: _Drain, tasks: asyncio.TaskGroup) -> None:
+        entry = heapq.heappop(run.queue)
+        item = entry.item
+        if item.identity_id in run.blocked:
+            run.held.discard(item.id)  # mark_blocked has moved the row to 'blocked' already
+            return
+        now = time.monotonic()
+        chat_free = self._chat_free.get(item.external_id, 0.0)
+        if chat_free == math.inf:  # a request to this chat is in flight: its answer sets this
+            chat_free = now + self._chat_interval
+        chat_due = max(entry.due, chat_free)
+        due = max(chat_due, self._paused_until)
+        if due > now:
+            if chat_due > entry.claimed_at + self._ahead or due > entry.claimed_at + self._max_hold:
+                run.start(tasks, self._put_back(run, item, due - now))
+            else:
+                heapq.heappush(run.queue, replace(entry, due=due))
+            return
+        while (slot := self._pacer.ready_at(now)) > now:
+            await asyncio.sleep(slot - now)
+            now = time.monotonic()
+        await self._slots.acquire()
+        # A 429 or a 403 may have come back while we waited.
+        if self._paused_until > time.monotonic() or item.identity_id in run.blocked:
+            self._slots.release()
+            heapq.heappush(run.queue, entry)
+            return
+        self._pacer.departed(slot)
+        self._chat_free[item.external_id] = math.inf
+        run.start(tasks, self._send(run, item))
+
+    async def _post(self, item: OutboxItem) -> None:
+        try:
+            text, markup = _message(item.payload)
+            await self._bot.send_message(
+                chat_id=int(item.external_id), text=text, reply_markup=markup
+            )
+        finally:
+            # Telegram counted the request, if at all, before this answer: limits start here.
+            answered = time.monotonic()
+            self._pacer.answered(answered)
+            self._chat_free[item.external_id] = answered + self._chat_interval
+
+    async def _send(self, run: _Drain, item: OutboxItem) -> None:
+        try:
+            await self._post(item)
+        except TelegramRetryAfter as error:
+            self._pause(error.retry_after)
+            await self._put_back(run, item, error.retry_after)
+            run.stats.retried_after_429 += 1
+        except TelegramForbiddenError as error:
+            run.blocked.add(item.identity_id)
+            async with self._write() as session:
+                await outbox.mark_blocked(session, item, _describe(error))
+            run.stats.blocked += 1
+        except RETRYABLE as error:
+            retryable = not isinstance(error, TelegramEntityTooLarge)
+            await self._fail(run, item, error, retryable=retryable)
+        except (TelegramAPIError, ValueError) as error:
+            await self._fail(run, item, error, retryable=False)
+        else:
+            await self._mark_sent(item.id)
+            run.stats.sent += 1
+        finally:
+            run.held.discard(item.id)
+            self._slots.release()
+
+    async def _mark_sent(self, message_id: int) -> None:
+        """Group commit: each commit takes every send that finished while the last one ran."""
+        group = self._sent
+        group.ids.append(message_id)
+        async with self._writing:
+            if group.committed:
+                return
+            if self._sent is group:
+                self._sent = _Group()  # sends finishing from now on join the next commit
+            async with self._sessions() as session:
+                await outbox.mark_sent_many(session, group.ids)
+            group.committed = True
+
+    @contextlib.asynccontextmanager
+    async def _write(self) -> AsyncIterator[AsyncSession]:
+        async with self._writing, self._sessions() as session:
+            yield session
+
+    def _pause(self, seconds: float) -> None:
+        log.warning("outbox: Telegram asked for a pause of %s s", seconds)
+        until = time.monotonic() + seconds
+        self._paused_until = max(self._paused_until, until)
+        self._pacer.hold_until(until)
+
+    async def _fail(
+        self, run: _Drain, item: OutboxItem, error: Exception, *, retryable: bool
+    ) -> None:
+        async with self._write() as session:
+            status = await outbox.record_failure(
+                session,
+                item,
+                _describe(error),
+                max_attempts=self._max_attempts,
+                retryable=retryable,
+            )
+        if status == OutboxStatus.PENDING:
+            # Taken after record_failure stamped the row, so never earlier than its not_before.
+            run.later[item.id] = utcnow() + outbox.retry_delay(item.attempts + 1)
+            run.stats.retried_errors += 1
+        else:
+            log.warning("outbox row %s failed: %s", item.id, _describe(error))
+            run.stats.failed += 1
+
+    async def _put_back(self, run: _Drain, item: OutboxItem, seconds: float) -> None:
+        not_before = utcnow() + timedelta(seconds=max(seconds, 0.0))
+        async with self._write() as session:
+            await outbox.release(session, item.id, not_before)
+        run.held.discard(item.id)
+        run.later[item.id] = not_before
+
+    async def _put_back_queued(self, run: _Drain) -> None:
+        """On stop, queued rows go back now rather than wait out their lease."""
+        now = utcnow()
+        for entry in run.queue:
+            async with self._write() as session:
+                await outbox.release(session, entry.item.id, now)
+        run.queue.clear()
+
+    async def _wait_for_later(self, run: _Drain) -> bool:
+        """Sleep until the next row this drain put back is due; False when there is none."""
+        waiting = [t for t in run.later.values() if t > run.last_claim]
+        if not waiting:
+            return False
+        await _nap(run.stop, (min(waiting) - utcnow()).total_seconds())
+        run.more_due = True
+        return True
+
+
+def _message(payload: dict[str, Any]) -> tuple[str, InlineKeyboardMarkup | None]:
+    text = payload.get("text")
+    if not isinstance(text, str):
+        raise ValueError("outbox payload has no text")
+    markup = payload.get("reply_markup")
+    return text, None if markup is None else InlineKeyboardMarkup.model_validate(markup)
+
+
+def _describe(error: Exception) -> str:
+    return f"{type(error).__name__}: {error}"
+
+
+async def _nap(stop: asyncio.Event, seconds: float) -> None:
+    if seconds > 0:
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stop.wait(), seconds)
