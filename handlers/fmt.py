@@ -14,7 +14,8 @@ ALMATY = ZoneInfo("Asia/Almaty")
 def local_datetime(moment: datetime, locale: str) -> str:
     """ "6 декабря 2026 г., 09:18": long date and short time, never seconds."""
     local = moment.astimezone(ALMATY)
-    return f"{format_date(local.date(), 'long', locale=locale)}, {format_time(local, 'short', locale=locale)}"
+    day = format_date(local.date(), "long", locale=locale)
+    return f"{day}, {format_time(local, 'short', locale=locale)}"
 
 
 def local_date(moment: datetime, locale: str) -> str:
