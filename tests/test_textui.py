@@ -24,17 +24,8 @@ from aiogram.types import (
     ReplyKeyboardRemove,
 )
 
-from bot.textui import (
-    Choices,
-    Press,
-    Rendered,
-    Say,
-    ShareContact,
-    Style,
-    next_choices,
-    plain_text,
-    render,
-)
+from bot.choices import Choices, Press, Say, ShareContact, Style
+from bot.textui import Rendered, next_choices, plain_text, render
 
 
 def languages() -> InlineKeyboardMarkup:
