@@ -151,11 +151,16 @@ class _Group:
 
 @dataclass
 class _Drain:
-    """One drain's state: its queue, its work under way, the rows it put back for later."""
+    """One drain's state: rows in hand, work under way, rows it put back for later.
+
+    The heap holds each chat's first row only; the rest wait behind it in claim order, so a
+    chat's rows leave in priority order whatever the timing of its answers.
+    """
 
     stop: asyncio.Event
     stats: DrainStats = field(default_factory=DrainStats)
     queue: list[_Entry] = field(default_factory=list)
+    behind: dict[str, deque[_Entry]] = field(default_factory=dict)  # chat -> its other rows
     held: set[int] = field(default_factory=set)
     blocked: set[int] = field(default_factory=set)  # identity ids
     later: dict[int, datetime] = field(default_factory=dict)  # row id -> not_before
@@ -166,16 +171,37 @@ class _Drain:
     seq: itertools.count[int] = field(default_factory=itertools.count)
 
     def add(self, item: OutboxItem, now: float) -> None:
-        heapq.heappush(self.queue, _Entry(now, next(self.seq), now, item))
+        entry = _Entry(now, next(self.seq), now, item)
+        waiting = self.behind.get(item.external_id)
+        if waiting is None:
+            self.behind[item.external_id] = deque()
+            heapq.heappush(self.queue, entry)
+        else:
+            waiting.append(entry)
         self.held.add(item.id)
         self.later.pop(item.id, None)
+
+    def next_in_chat(self, chat: str, due: float) -> None:
+        """The chat's first row has left the heap: the next one takes its place."""
+        waiting = self.behind[chat]
+        if waiting:
+            heapq.heappush(self.queue, replace(waiting.popleft(), due=due))
+        else:
+            del self.behind[chat]
+
+    def drop_chat(self, chat: str) -> None:
+        for entry in self.behind.pop(chat):
+            self.held.discard(entry.item.id)
+
+    def queued(self) -> list[_Entry]:
+        return [*self.queue, *itertools.chain.from_iterable(self.behind.values())]
 
     def wants_rows(self, batch: int, now: float) -> bool:
         # Claim ahead when under a second of work is left, or when nothing queued may go yet.
         return (
             self.more_due
             and self.claiming is None
-            and (len(self.queue) * 2 < batch or self.queue[0].due > now)
+            and (len(self.held) * 2 < batch or not self.queue or self.queue[0].due > now)
         )
 
     def start(self, tasks: asyncio.TaskGroup, work: Coroutine[Any, Any, None]) -> None:
@@ -272,23 +298,25 @@ class OutboxSender:
         run.more_due = len(items) == self._batch and bool(fresh)
         self._chat_free = {chat: t for chat, t in self._chat_free.items() if t > now}
         if fresh:
-            log.info("outbox: claimed %d rows, %d queued", len(fresh), len(run.queue))
+            log.info("outbox: claimed %d rows, %d in hand", len(fresh), len(run.held))
 
     async def _dispatch(self, run: _Drain, tasks: asyncio.TaskGroup) -> None:
         entry = heapq.heappop(run.queue)
         item = entry.item
+        chat = item.external_id
         if item.identity_id in run.blocked:
-            run.held.discard(item.id)  # mark_blocked has moved the row to 'blocked' already
+            run.held.discard(item.id)  # mark_blocked has moved its rows to 'blocked' already
+            run.drop_chat(chat)
             return
         now = time.monotonic()
-        chat_free = self._chat_free.get(item.external_id, 0.0)
-        if chat_free == math.inf:  # a request to this chat is in flight: its answer sets this
-            chat_free = now + self._chat_interval
-        chat_due = max(entry.due, chat_free)
+        chat_due = self._chat_free.get(chat, 0.0)
+        if chat_due == math.inf:  # a request to this chat is in flight: its answer sets this
+            chat_due = now + self._chat_interval
         due = max(chat_due, self._paused_until)
         if due > now:
             if chat_due > entry.claimed_at + self._ahead or due > entry.claimed_at + self._max_hold:
                 run.start(tasks, self._put_back(run, item, due - now))
+                run.next_in_chat(chat, due)
             else:
                 heapq.heappush(run.queue, replace(entry, due=due))
             return
@@ -302,8 +330,9 @@ class OutboxSender:
             heapq.heappush(run.queue, entry)
             return
         self._pacer.departed(slot)
-        self._chat_free[item.external_id] = math.inf
+        self._chat_free[chat] = math.inf
         run.start(tasks, self._send(run, item))
+        run.next_in_chat(chat, time.monotonic() + self._chat_interval)
 
     async def _post(self, item: OutboxItem) -> None:
         try:
@@ -394,10 +423,11 @@ class OutboxSender:
     async def _put_back_queued(self, run: _Drain) -> None:
         """On stop, queued rows go back now rather than wait out their lease."""
         now = utcnow()
-        for entry in run.queue:
+        for entry in run.queued():
             async with self._write() as session:
                 await outbox.release(session, entry.item.id, now)
         run.queue.clear()
+        run.behind.clear()
 
     async def _wait_for_later(self, run: _Drain) -> bool:
         """Sleep until the next row this drain put back is due; False when there is none."""
