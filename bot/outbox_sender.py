@@ -53,6 +53,7 @@ from aiogram.exceptions import (
 from aiogram.types import InlineKeyboardMarkup
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.pacing import TICK, WINDOW, Pacer
 from services import outbox
 from services.outbox import OutboxItem
 from storage.base import utcnow
@@ -61,16 +62,10 @@ from storage.models import OutboxStatus
 log = logging.getLogger(__name__)
 
 CHANNEL = "telegram"
-# Limits are counted over windows 1 % longer than Telegram's second: a margin for clocks and timers.
-WINDOW = 1.01
-# How far a stall may leave the pacing grid behind and still be caught up.
-CATCH_UP = 0.25
 # A claim takes this many seconds of work, and a row waits at most this long for its chat.
 AHEAD_SECONDS = 2.0
 # Requests under way at once: 8 of up to 100 ms each still carry 80 a second.
 MAX_IN_FLIGHT = 8
-# How often the drain looks again while nothing may go but a claim or a send is under way.
-TICK = 0.005
 RETRYABLE = (TelegramServerError, TelegramNetworkError, ClientDecodeError, OSError)
 
 
@@ -93,44 +88,6 @@ class DrainStats:
             f"429 retried {self.retried_after_429}, blocked {self.blocked}, "
             f"failed {self.failed}, errors retried {self.retried_errors}"
         )
-
-
-class _Pacer:
-    """When the next request may leave, for a limit of `rate` requests per second.
-
-    Times sit on a grid `WINDOW / rate` apart, which a stall (a garbage collection, a slow
-    commit) may leave behind by up to CATCH_UP and then catch up, but never past the limit.
-    """
-
-    def __init__(self, rate: float) -> None:
-        self.interval = WINDOW / rate
-        self.capacity = max(1, int(rate))
-        self._next = 0.0
-        self._in_flight = 0
-        self._answered: deque[float] = deque()  # answer times within the last WINDOW
-
-    def ready_at(self, now: float) -> float:
-        while self._answered and self._answered[0] <= now - WINDOW:
-            self._answered.popleft()
-        # A grid left further behind than CATCH_UP was idle rather than stalled: no burst.
-        ready = self._next if self._next >= now - CATCH_UP else now
-        excess = len(self._answered) + self._in_flight + 1 - self.capacity
-        if excess > len(self._answered):
-            return max(ready, now + TICK)  # only answers can make room
-        if excess > 0:
-            return max(ready, self._answered[excess - 1] + WINDOW)
-        return ready
-
-    def departed(self, slot: float) -> None:
-        self._next = slot + self.interval
-        self._in_flight += 1
-
-    def answered(self, moment: float) -> None:
-        self._in_flight -= 1
-        self._answered.append(moment)
-
-    def hold_until(self, moment: float) -> None:
-        self._next = max(self._next, moment)
 
 
 @dataclass(order=True)
@@ -228,7 +185,7 @@ class OutboxSender:
         self._lease = lease
         self.max_in_flight = max_in_flight
         self._slots = asyncio.Semaphore(max_in_flight)
-        self._pacer = _Pacer(rate)
+        self._pacer = Pacer(rate)
         self._chat_interval = WINDOW / per_chat_rate
         # Held rows must go (or go back) well within their lease, or a second sender could
         # claim and send them too.
