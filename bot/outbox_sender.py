@@ -30,14 +30,12 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import heapq
-import itertools
 import logging
 import math
 import time
-from collections import deque
-from collections.abc import AsyncIterator, Coroutine
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 from aiogram import Bot
@@ -53,6 +51,7 @@ from aiogram.exceptions import (
 from aiogram.types import InlineKeyboardMarkup
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.outbox_queue import DrainState, DrainStats
 from bot.pacing import TICK, WINDOW, Pacer
 from services import outbox
 from services.outbox import OutboxItem
@@ -70,101 +69,11 @@ RETRYABLE = (TelegramServerError, TelegramNetworkError, ClientDecodeError, OSErr
 
 
 @dataclass
-class DrainStats:
-    sent: int = 0
-    retried_after_429: int = 0
-    blocked: int = 0
-    failed: int = 0
-    retried_errors: int = 0
-    elapsed_seconds: float = 0.0
-
-    @property
-    def rate(self) -> float:
-        return self.sent / self.elapsed_seconds if self.elapsed_seconds > 0 else 0.0
-
-    def __str__(self) -> str:
-        return (
-            f"sent {self.sent} in {self.elapsed_seconds:.1f} s ({self.rate:.1f}/s); "
-            f"429 retried {self.retried_after_429}, blocked {self.blocked}, "
-            f"failed {self.failed}, errors retried {self.retried_errors}"
-        )
-
-
-@dataclass(order=True)
-class _Entry:
-    due: float  # monotonic time the row may go, as far as we knew when queueing it
-    seq: int  # claim order, which is priority order
-    claimed_at: float = field(compare=False)
-    item: OutboxItem = field(compare=False)
-
-
-@dataclass
 class _Group:
     """Rows sent since the last group commit started."""
 
     ids: list[int] = field(default_factory=list)
     committed: bool = False
-
-
-@dataclass
-class _Drain:
-    """One drain's state: rows in hand, work under way, rows it put back for later.
-
-    The heap holds each chat's first row only; the rest wait behind it in claim order, so a
-    chat's rows leave in priority order whatever the timing of its answers.
-    """
-
-    stop: asyncio.Event
-    stats: DrainStats = field(default_factory=DrainStats)
-    queue: list[_Entry] = field(default_factory=list)
-    behind: dict[str, deque[_Entry]] = field(default_factory=dict)  # chat -> its other rows
-    held: set[int] = field(default_factory=set)
-    blocked: set[int] = field(default_factory=set)  # identity ids
-    later: dict[int, datetime] = field(default_factory=dict)  # row id -> not_before
-    working: set[asyncio.Task[None]] = field(default_factory=set)  # sends and put-backs
-    claiming: asyncio.Task[None] | None = None
-    more_due: bool = True
-    last_claim: datetime = field(default_factory=utcnow)
-    seq: itertools.count[int] = field(default_factory=itertools.count)
-
-    def add(self, item: OutboxItem, now: float) -> None:
-        entry = _Entry(now, next(self.seq), now, item)
-        waiting = self.behind.get(item.external_id)
-        if waiting is None:
-            self.behind[item.external_id] = deque()
-            heapq.heappush(self.queue, entry)
-        else:
-            waiting.append(entry)
-        self.held.add(item.id)
-        self.later.pop(item.id, None)
-
-    def next_in_chat(self, chat: str, due: float) -> None:
-        """The chat's first row has left the heap: the next one takes its place."""
-        waiting = self.behind[chat]
-        if waiting:
-            heapq.heappush(self.queue, replace(waiting.popleft(), due=due))
-        else:
-            del self.behind[chat]
-
-    def drop_chat(self, chat: str) -> None:
-        for entry in self.behind.pop(chat):
-            self.held.discard(entry.item.id)
-
-    def queued(self) -> list[_Entry]:
-        return [*self.queue, *itertools.chain.from_iterable(self.behind.values())]
-
-    def wants_rows(self, batch: int, now: float) -> bool:
-        # Claim ahead when under a second of work is left, or when nothing queued may go yet.
-        return (
-            self.more_due
-            and self.claiming is None
-            and (len(self.held) * 2 < batch or not self.queue or self.queue[0].due > now)
-        )
-
-    def start(self, tasks: asyncio.TaskGroup, work: Coroutine[Any, Any, None]) -> None:
-        task = tasks.create_task(work)
-        self.working.add(task)
-        task.add_done_callback(self.working.discard)
 
 
 class OutboxSender:
@@ -214,7 +123,7 @@ class OutboxSender:
             await _nap(stop, poll_seconds)
 
     async def _drain(self, stop: asyncio.Event, *, wait_for_later: bool) -> DrainStats:
-        run = _Drain(stop)
+        run = DrainState(stop)
         started = time.monotonic()
         async with asyncio.TaskGroup() as tasks:
             while not stop.is_set():
@@ -238,7 +147,7 @@ class OutboxSender:
             log.info("outbox drained: %s", run.stats)
         return run.stats
 
-    async def _claim(self, run: _Drain) -> None:
+    async def _claim(self, run: DrainState) -> None:
         run.last_claim = utcnow()
         try:
             async with self._write() as session:
@@ -257,7 +166,7 @@ class OutboxSender:
         if fresh:
             log.info("outbox: claimed %d rows, %d in hand", len(fresh), len(run.held))
 
-    async def _dispatch(self, run: _Drain, tasks: asyncio.TaskGroup) -> None:
+    async def _dispatch(self, run: DrainState, tasks: asyncio.TaskGroup) -> None:
         entry = heapq.heappop(run.queue)
         item = entry.item
         chat = item.external_id
@@ -303,7 +212,7 @@ class OutboxSender:
             self._pacer.answered(answered)
             self._chat_free[item.external_id] = answered + self._chat_interval
 
-    async def _send(self, run: _Drain, item: OutboxItem) -> None:
+    async def _send(self, run: DrainState, item: OutboxItem) -> None:
         try:
             await self._post(item)
         except TelegramRetryAfter as error:
@@ -352,7 +261,7 @@ class OutboxSender:
         self._pacer.hold_until(until)
 
     async def _fail(
-        self, run: _Drain, item: OutboxItem, error: Exception, *, retryable: bool
+        self, run: DrainState, item: OutboxItem, error: Exception, *, retryable: bool
     ) -> None:
         async with self._write() as session:
             status = await outbox.record_failure(
@@ -370,14 +279,14 @@ class OutboxSender:
             log.warning("outbox row %s failed: %s", item.id, _describe(error))
             run.stats.failed += 1
 
-    async def _put_back(self, run: _Drain, item: OutboxItem, seconds: float) -> None:
+    async def _put_back(self, run: DrainState, item: OutboxItem, seconds: float) -> None:
         not_before = utcnow() + timedelta(seconds=max(seconds, 0.0))
         async with self._write() as session:
             await outbox.release(session, item.id, not_before)
         run.held.discard(item.id)
         run.later[item.id] = not_before
 
-    async def _put_back_queued(self, run: _Drain) -> None:
+    async def _put_back_queued(self, run: DrainState) -> None:
         """On stop, queued rows go back now rather than wait out their lease."""
         now = utcnow()
         for entry in run.queued():
@@ -386,7 +295,7 @@ class OutboxSender:
         run.queue.clear()
         run.behind.clear()
 
-    async def _wait_for_later(self, run: _Drain) -> bool:
+    async def _wait_for_later(self, run: DrainState) -> bool:
         """Sleep until the next row this drain put back is due; False when there is none."""
         waiting = [t for t in run.later.values() if t > run.last_claim]
         if not waiting:

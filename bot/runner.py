@@ -25,9 +25,7 @@ async def run(settings: Settings) -> None:
     if not settings.telegram_enabled and not settings.whatsapp_enabled:
         await run_console_mode(settings)
         return
-    app = await build_app(settings)
-    bot = make_telegram_bot(settings)
-    try:
+    async with opened(settings) as app, telegram_bot(settings) as bot:
         await publish_default_commands(bot, app.i18n)
         async with background_work(app, bot):
             if settings.webhook_enabled:
@@ -38,9 +36,25 @@ async def run(settings: Settings) -> None:
                 from bot.polling import run_polling
 
                 await run_polling(app, bot)
+
+
+@contextlib.asynccontextmanager
+async def opened(settings: Settings) -> AsyncIterator[App]:
+    """The App for one command, closed however the command ends."""
+    app = await build_app(settings)
+    try:
+        yield app
+    finally:
+        await app.close()
+
+
+@contextlib.asynccontextmanager
+async def telegram_bot(settings: Settings) -> AsyncIterator[Bot]:
+    bot = make_telegram_bot(settings)
+    try:
+        yield bot
     finally:
         await bot.session.close()
-        await app.close()
 
 
 @contextlib.asynccontextmanager
@@ -75,54 +89,32 @@ async def run_console_mode(settings: Settings) -> None:
     from bot.console import run_console
 
     console_settings = settings.model_copy(update={"database_url": settings.console_database_url})
-    app = await build_app(console_settings)
-    try:
+    async with opened(console_settings) as app:
         await run_console(app)
-    finally:
-        await app.close()
 
 
 async def load_demo_data(settings: Settings) -> None:
     from services.demo import load_demo
 
-    app = await build_app(settings)
-    try:
-        async with app.session_factory() as session:
-            personas = await load_demo(session)
-        for persona in personas:
-            print(f"{persona.key:14} {persona.full_name:28} telegram id {persona.telegram_id}")
-    finally:
-        await app.close()
+    async with opened(settings) as app, app.session_factory() as session:
+        personas = await load_demo(session)
+    for persona in personas:
+        print(f"{persona.key:14} {persona.full_name:28} telegram id {persona.telegram_id}")
 
 
 async def admin_invite(settings: Settings) -> None:
     """Bootstraps the first administrator: prints a one-use admin invite."""
-    app = await build_app(settings)
-    try:
-        async with app.session_factory() as session:
-            view = await create_invite(
-                session,
-                None,
-                frozenset(),
-                Role.ADMIN,
-                Scope(),
-                ttl=timedelta(days=settings.invite_ttl_days),
-                bootstrap=True,
-            )
-        print(f"Admin invite code: {view.code}")
-        print(f"Open in Telegram: https://t.me/<your_bot>?start={view.code}")
-        print(f"Or send in any chat with the bot: /start {view.code}")
-    finally:
-        await app.close()
+    ttl = timedelta(days=settings.invite_ttl_days)
+    async with opened(settings) as app, app.session_factory() as session:
+        view = await create_invite(
+            session, None, frozenset(), Role.ADMIN, Scope(), ttl=ttl, bootstrap=True
+        )
+    print(f"Admin invite code: {view.code}")
+    print(f"Open in Telegram: https://t.me/<your_bot>?start={view.code}")
+    print(f"Or send in any chat with the bot: /start {view.code}")
 
 
 async def drain_outbox(settings: Settings) -> None:
     """Sends everything due in the outbox, then exits (operations, and the crash test)."""
-    app = await build_app(settings)
-    bot = make_telegram_bot(settings)
-    try:
-        stats = await make_sender(app, bot).drain()
-        print(stats)
-    finally:
-        await bot.session.close()
-        await app.close()
+    async with opened(settings) as app, telegram_bot(settings) as bot:
+        print(await make_sender(app, bot).drain())

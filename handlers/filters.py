@@ -16,8 +16,3 @@ class HasRole(Filter):
 
     async def __call__(self, event: TelegramObject, actor: Actor | None = None, **_: Any) -> bool:
         return actor is not None and actor.has(*self.roles)
-
-
-class Registered(Filter):
-    async def __call__(self, event: TelegramObject, actor: Actor | None = None, **_: Any) -> bool:
-        return actor is not None

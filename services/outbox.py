@@ -97,10 +97,6 @@ async def claim_due(
     return items
 
 
-async def mark_sent(session: AsyncSession, message_id: int) -> None:
-    await _set(session, message_id, status=OutboxStatus.SENT, sent_at=utcnow(), last_error=None)
-
-
 async def mark_sent_many(session: AsyncSession, message_ids: Sequence[int]) -> None:
     """Mark a group of sent rows in one transaction: one commit per group, not per message."""
     await session.execute(

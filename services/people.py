@@ -122,15 +122,3 @@ async def set_locale(session: AsyncSession, person_id: int, locale: str) -> None
         raise NotRegistered()
     person.locale = locale
     await session.commit()
-
-
-async def add_self_service_role(session: AsyncSession, person_id: int, role: Role) -> None:
-    """An existing person also becomes a volunteer or a parent."""
-    if not may_self_assign(role):
-        raise NotAllowed(role)
-    has_it = await session.scalar(
-        select(RoleGrant.id).where(RoleGrant.person_id == person_id, RoleGrant.role == role)
-    )
-    if has_it is None:
-        session.add(RoleGrant(person_id=person_id, role=role))
-    await session.commit()
