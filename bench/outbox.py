@@ -21,6 +21,7 @@ from aiogram.client.telegram import TelegramAPIServer
 from sqlalchemy import insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.couriers import TelegramCourier
 from bot.outbox_sender import OutboxSender
 from services import outbox
 from storage.engine import create_engine, create_session_factory
@@ -75,7 +76,7 @@ async def main(messages: int, chats: int, rate: float) -> None:
                 session=AiohttpSession(api=TelegramAPIServer.from_base(standin.base_url)),
             )
             sender = OutboxSender(
-                bot,
+                TelegramCourier(bot),
                 sessions,
                 rate=rate,
                 per_chat_rate=PER_CHAT_RATE,

@@ -16,6 +16,7 @@ from bot.config import Settings
 from bot.dispatcher import build_dispatcher, release_routers
 from bot.fsm_storage import SqlStorage
 from bot.i18n import make_i18n
+from handlers.deeplinks import DeepLinks
 from storage.engine import create_engine, create_session_factory
 from storage.migrate import upgrade
 
@@ -27,6 +28,7 @@ class App:
     session_factory: async_sessionmaker[AsyncSession]
     i18n: I18n
     dispatcher: Dispatcher
+    links: DeepLinks
 
     async def close(self) -> None:
         release_routers(self.dispatcher)
@@ -50,8 +52,11 @@ async def build_app(settings: Settings, *, migrate: bool = True) -> App:
         await upgrade(engine)
     session_factory = create_session_factory(engine)
     i18n = make_i18n()
-    dispatcher = build_dispatcher(session_factory, make_storage(settings, session_factory), i18n)
-    return App(settings, engine, session_factory, i18n, dispatcher)
+    number = (settings.twilio_whatsapp_from or "").removeprefix("whatsapp:+")
+    links = DeepLinks(whatsapp_number=number if settings.whatsapp_enabled else None)
+    storage = make_storage(settings, session_factory)
+    dispatcher = build_dispatcher(session_factory, storage, i18n, links=links)
+    return App(settings, engine, session_factory, i18n, dispatcher, links)
 
 
 def make_telegram_bot(settings: Settings) -> Bot:

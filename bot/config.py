@@ -22,9 +22,18 @@ class Settings(BaseSettings):
 
     twilio_account_sid: str | None = None
     twilio_auth_token: SecretStr | None = None
+    twilio_whatsapp_from: str | None = None
+    twilio_api_url: str | None = None
+    public_base_url: str | None = None
+    # {"kind": {"kk": "HX...", "ru": "HX...", "en": "HX..."}}: approved Content SIDs for
+    # messages that may have to go outside WhatsApp's 24-hour window.
+    whatsapp_templates: dict[str, dict[str, str]] = Field(default_factory=dict)
+    media_url_ttl_minutes: int = Field(15, ge=1)
 
     outbox_telegram_rate: float = Field(30.0, gt=0)
     outbox_telegram_per_chat_rate: float = Field(1.0, gt=0)
+    outbox_whatsapp_rate: float = Field(80.0, gt=0)
+    outbox_whatsapp_per_chat_rate: float = Field(1.0, gt=0)
     outbox_max_attempts: int = Field(5, ge=1)
     outbox_poll_seconds: float = Field(1.0, gt=0)
     outbox_claim_lease_seconds: int = Field(120, ge=1)
@@ -44,6 +53,15 @@ class Settings(BaseSettings):
             raise ValueError("WEBHOOK_URL is set: WEBHOOK_SECRET is required too")
         return self
 
+    @model_validator(mode="after")
+    def _whatsapp_needs_sender_and_url(self) -> Settings:
+        if self.whatsapp_enabled:
+            if not (self.twilio_whatsapp_from or "").startswith("whatsapp:+"):
+                raise ValueError("TWILIO_WHATSAPP_FROM must be set, as whatsapp:+<number>")
+            if not self.public_base_url:
+                raise ValueError("WhatsApp is on: PUBLIC_BASE_URL is required for signatures")
+        return self
+
     @property
     def telegram_enabled(self) -> bool:
         return self.telegram_bot_token is not None and bool(
@@ -52,7 +70,11 @@ class Settings(BaseSettings):
 
     @property
     def whatsapp_enabled(self) -> bool:
-        return bool(self.twilio_account_sid and self.twilio_auth_token)
+        return bool(
+            self.twilio_account_sid
+            and self.twilio_auth_token
+            and self.twilio_auth_token.get_secret_value()
+        )
 
     @property
     def webhook_enabled(self) -> bool:

@@ -13,21 +13,18 @@ import logging
 import re
 import sys
 import time
-from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any, TextIO, cast, get_args, get_origin
+from typing import Any, TextIO
 
 from aiogram import Bot
 from aiogram.client.default import DefaultBotProperties
-from aiogram.client.session.base import BaseSession
-from aiogram.exceptions import TelegramBadRequest
-from aiogram.methods import SendDocument, TelegramMethod
-from aiogram.methods.base import TelegramType
-from aiogram.types import BufferedInputFile, Message, MessageId, Update, User
-from pydantic import TypeAdapter
+from aiogram.methods import TelegramMethod
+from aiogram.types import Update
 
 from bot.app import App
 from bot.choices import Choices, Option, Press, Say, ShareContact, Style
+from bot.screen_session import CallResults, ScreenSession, as_int
 from bot.terminal import ctrl_c_quits, make_reader, terminal_kept
 from bot.textui import Rendered, next_choices
 from bot.textui import render as render_call
@@ -86,36 +83,6 @@ class Persona:
         return {"id": self.user_id, "type": "private", "first_name": self.first_name}
 
 
-class ConsoleSession(BaseSession):
-    """A Bot API that is a screen: each call is handed to `answer`, which prints and replies."""
-
-    def __init__(self, answer: Callable[[Bot, TelegramMethod[Any]], Any]) -> None:
-        super().__init__()
-        self.answer = answer
-
-    async def make_request(
-        self,
-        bot: Bot,
-        method: TelegramMethod[TelegramType],
-        timeout: int | None = None,  # noqa: ASYNC109 - aiogram's signature
-    ) -> TelegramType:
-        return cast(TelegramType, self.answer(bot, method))
-
-    async def stream_content(
-        self,
-        url: str,
-        headers: dict[str, Any] | None = None,
-        timeout: int = 30,  # noqa: ASYNC109 - aiogram's signature
-        chunk_size: int = 65536,
-        raise_for_status: bool = True,
-    ) -> AsyncGenerator[bytes, None]:
-        raise RuntimeError("the console simulator has no files to download")
-        yield b""  # pragma: no cover - makes this an async generator
-
-    async def close(self) -> None:
-        return None
-
-
 class Console:
     def __init__(self, app: App, demo: list[DemoPersona], out: TextIO) -> None:
         self.app, self.out = app, out
@@ -124,71 +91,32 @@ class Console:
         # Unique across runs: the dedup table and registered newcomers persist in the demo DB.
         self.update_ids = itertools.count(int(time.time() * 1000))
         self.new_ids = itertools.count(int(time.time() * 1000))
-        self.message_ids = itertools.count(1)
+        self.results = CallResults(
+            {"id": BOT_ID, "is_bot": True, "first_name": "Qamqor", "username": BOT_USERNAME}, 1
+        )
+        self.message_ids = self.results.message_ids
         self.choices: dict[int, tuple[Choices, str]] = {}
         self.bot = Bot(
             BOT_TOKEN,
-            session=ConsoleSession(self.answer),
+            session=ScreenSession(self.answer),
             default=DefaultBotProperties(link_preview_is_disabled=True),
         )
         self.current = self.new_persona()
 
     # The bot's side: calls become text on the screen and plausible results.
 
-    def answer(self, bot: Bot, method: TelegramMethod[Any]) -> Any:
-        raw, message_id = self.raw_result(method)
+    async def answer(self, bot: Bot, method: TelegramMethod[Any]) -> Any:
+        raw, message_id = self.results.result(method)
         rendered = render_call(method, self.style, parse_mode=bot.default.parse_mode)
         if rendered is not None:
             self.show(rendered, message_id)
-        return TypeAdapter(method.__returning__).validate_python(raw, context={"bot": bot})
-
-    def raw_result(self, method: TelegramMethod[Any]) -> tuple[Any, int | None]:
-        returning = method.__returning__
-        if get_origin(returning) is list:
-            return [], None
-        kinds = set(get_args(returning)) or {returning}
-        chat_id = getattr(method, "chat_id", None)
-        if Message in kinds and chat_id is not None:
-            edit = method.__api_method__.startswith("edit")
-            message_id = getattr(method, "message_id", 0) if edit else next(self.message_ids)
-            return self.bot_message(method, _int(chat_id), message_id), message_id
-        if bool in kinds:
-            return True, None
-        if User in kinds:
-            return self.bot_user(), None
-        if MessageId in kinds:
-            return {"message_id": next(self.message_ids)}, None
-        for kind, value in ((str, ""), (int, 0)):
-            if kind in kinds:
-                return value, None
-        raise TelegramBadRequest(method, "not available in the console simulator")
+        return raw
 
     def bot_user(self) -> dict[str, Any]:
-        return {"id": BOT_ID, "is_bot": True, "first_name": "Qamqor", "username": BOT_USERNAME}
-
-    def bot_message(
-        self, method: TelegramMethod[Any], chat_id: int, message_id: int
-    ) -> dict[str, Any]:
-        message: dict[str, Any] = {
-            "message_id": message_id,
-            "date": int(time.time()),
-            "chat": {"id": chat_id, "type": "private"},
-            "from": self.bot_user(),
-        }
-        for name in ("text", "caption"):
-            if isinstance(value := getattr(method, name, None), str):
-                message[name] = value
-        if isinstance(method, SendDocument) and isinstance(method.document, BufferedInputFile):
-            message["document"] = {
-                "file_id": f"console-{message_id}",
-                "file_unique_id": f"console-{message_id}",
-                "file_name": method.document.filename,
-                "file_size": len(method.document.data),
-            }
-        return message
+        return self.results.bot_user
 
     def show(self, rendered: Rendered, message_id: int | None) -> None:
-        chat = _int(rendered.chat_id) if rendered.chat_id is not None else self.current.user_id
+        chat = as_int(rendered.chat_id) if rendered.chat_id is not None else self.current.user_id
         pending, source = self.choices.get(chat, (None, ""))
         choices = next_choices(pending, rendered)
         if rendered.choices is not None and choices is not None:
@@ -391,10 +319,3 @@ async def run_console(
                 console.write(GOODBYE)
     finally:
         await console.bot.session.close()
-
-
-def _int(chat_id: int | str) -> int:
-    try:
-        return int(chat_id)
-    except ValueError:
-        return 0

@@ -9,14 +9,19 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.middlewares import ActorMiddleware, PersonI18nMiddleware, SessionMiddleware
 from handlers import get_routers
+from handlers.deeplinks import DeepLinks
 from handlers.errors import router as errors_router
 
 
 def build_dispatcher(
-    session_factory: async_sessionmaker[AsyncSession], storage: BaseStorage, i18n: I18n
+    session_factory: async_sessionmaker[AsyncSession],
+    storage: BaseStorage,
+    i18n: I18n,
+    *,
+    links: DeepLinks | None = None,
 ) -> Dispatcher:
     # FSM is re-registered below, inside our session, so state reads share its transaction.
-    dp = Dispatcher(storage=storage, disable_fsm=True)
+    dp = Dispatcher(storage=storage, disable_fsm=True, links=links or DeepLinks())
     # Update-level, so callbacks and every other event type get a session too.
     dp.update.outer_middleware(SessionMiddleware(session_factory))
     dp.update.outer_middleware(dp.fsm)

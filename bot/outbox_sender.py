@@ -1,11 +1,12 @@
-"""Sends the outbox's Telegram rows at Telegram's limits; a crash loses no row.
+"""Sends one channel's outbox rows at that channel's limits; a crash loses no row.
 
-Payload of a row for the ``telegram`` channel (``OutboxMessage.payload``)::
+Payload of a row (``OutboxMessage.payload``)::
 
     {"text": "Hi!", "reply_markup": {"inline_keyboard": [[{"text": "OK", "callback_data": "1"}]]}}
 
-``text`` is required; ``reply_markup`` is optional, an ``InlineKeyboardMarkup`` as a dict. The
-message goes to ``chat_id=int(external_id)`` of the row's identity (a private chat id).
+``text`` is required; ``reply_markup`` is optional, an ``InlineKeyboardMarkup`` as a dict. A
+courier (``bot.couriers``) posts it on its channel: Telegram to ``chat_id=int(external_id)``,
+WhatsApp as text with numbered options, or as a template outside the 24-hour window.
 
 Pacing: Telegram counts a request when it arrives, which is after we send it and before its
 answer comes back. So a request leaves only when fewer than ``rate`` were answered in the last
@@ -16,9 +17,10 @@ may go, then by claim order (priority), so a chat that must wait never holds up 
 ``max_in_flight`` requests overlap. A row whose chat would keep it waiting long goes back to the
 table with ``not_before`` at its turn.
 
-Errors: 429 pauses all sending for ``retry_after`` and puts the row back untouched; 403 marks the
-identity blocked; server and network errors retry with back-off until ``max_attempts``; any other
-API error (400, ...) or a malformed payload fails the row at once.
+Errors (as the courier translates them): a rate limit pauses all sending for its delay and puts
+the row back untouched; a blocked recipient marks the identity blocked; server and network errors
+retry with back-off until ``max_attempts``; anything else fails the row at once. A row that fails
+or whose recipient blocked us is queued once on the person's other channel, if they linked one.
 
 Delivery is at least once: a request in flight when the process dies is sent again once its lease
 lapses. A send holds its in-flight slot until its row is committed as sent, so at most
@@ -36,36 +38,31 @@ import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field, replace
 from datetime import timedelta
-from typing import Any
 
-from aiogram import Bot
-from aiogram.exceptions import (
-    ClientDecodeError,
-    TelegramAPIError,
-    TelegramEntityTooLarge,
-    TelegramForbiddenError,
-    TelegramNetworkError,
-    TelegramRetryAfter,
-    TelegramServerError,
-)
-from aiogram.types import InlineKeyboardMarkup
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.couriers import (
+    Courier,
+    PermanentFailure,
+    RecipientBlocked,
+    RetryAfter,
+    TemporaryFailure,
+    describe,
+)
 from bot.outbox_queue import DrainState, DrainStats
 from bot.pacing import TICK, WINDOW, Pacer
 from services import outbox
+from services.notify import fall_back
 from services.outbox import OutboxItem
 from storage.base import utcnow
 from storage.models import OutboxStatus
 
 log = logging.getLogger(__name__)
 
-CHANNEL = "telegram"
 # A claim takes this many seconds of work, and a row waits at most this long for its chat.
 AHEAD_SECONDS = 2.0
 # Requests under way at once: 8 of up to 100 ms each still carry 80 a second.
 MAX_IN_FLIGHT = 8
-RETRYABLE = (TelegramServerError, TelegramNetworkError, ClientDecodeError, OSError)
 
 
 @dataclass
@@ -73,13 +70,14 @@ class _Group:
     """Rows sent since the last group commit started."""
 
     ids: list[int] = field(default_factory=list)
+    provider_sids: dict[int, str] = field(default_factory=dict)
     committed: bool = False
 
 
 class OutboxSender:
     def __init__(
         self,
-        bot: Bot,
+        courier: Courier,
         session_factory: async_sessionmaker[AsyncSession],
         *,
         rate: float,
@@ -88,7 +86,7 @@ class OutboxSender:
         lease: timedelta,
         max_in_flight: int = MAX_IN_FLIGHT,
     ) -> None:
-        self._bot = bot
+        self._courier = courier
         self._sessions = session_factory
         self._max_attempts = max_attempts
         self._lease = lease
@@ -152,7 +150,7 @@ class OutboxSender:
         try:
             async with self._write() as session:
                 items = await outbox.claim_due(
-                    session, CHANNEL, run.last_claim, self._batch, self._lease
+                    session, self._courier.channel, run.last_claim, self._batch, self._lease
                 )
         finally:
             run.claiming = None
@@ -200,12 +198,9 @@ class OutboxSender:
         run.start(tasks, self._send(run, item))
         run.next_in_chat(chat, time.monotonic() + self._chat_interval)
 
-    async def _post(self, item: OutboxItem) -> None:
+    async def _post(self, item: OutboxItem) -> str | None:
         try:
-            text, markup = _message(item.payload)
-            await self._bot.send_message(
-                chat_id=int(item.external_id), text=text, reply_markup=markup
-            )
+            return await self._courier.post(item)
         finally:
             # Telegram counted the request, if at all, before this answer: limits start here.
             answered = time.monotonic()
@@ -214,39 +209,41 @@ class OutboxSender:
 
     async def _send(self, run: DrainState, item: OutboxItem) -> None:
         try:
-            await self._post(item)
-        except TelegramRetryAfter as error:
-            self._pause(error.retry_after)
-            await self._put_back(run, item, error.retry_after)
+            provider_sid = await self._post(item)
+        except RetryAfter as error:
+            self._pause(error.seconds)
+            await self._put_back(run, item, error.seconds)
             run.stats.retried_after_429 += 1
-        except TelegramForbiddenError as error:
+        except RecipientBlocked as error:
             run.blocked.add(item.identity_id)
             async with self._write() as session:
-                await outbox.mark_blocked(session, item, _describe(error))
+                await outbox.mark_blocked(session, item, str(error))
+                await self._fall_back(session, item)
             run.stats.blocked += 1
-        except RETRYABLE as error:
-            retryable = not isinstance(error, TelegramEntityTooLarge)
-            await self._fail(run, item, error, retryable=retryable)
-        except (TelegramAPIError, ValueError) as error:
+        except TemporaryFailure as error:
+            await self._fail(run, item, error, retryable=True)
+        except (PermanentFailure, ValueError) as error:
             await self._fail(run, item, error, retryable=False)
         else:
-            await self._mark_sent(item.id)
+            await self._mark_sent(item.id, provider_sid)
             run.stats.sent += 1
         finally:
             run.held.discard(item.id)
             self._slots.release()
 
-    async def _mark_sent(self, message_id: int) -> None:
+    async def _mark_sent(self, message_id: int, provider_sid: str | None) -> None:
         """Group commit: each commit takes every send that finished while the last one ran."""
         group = self._sent
         group.ids.append(message_id)
+        if provider_sid is not None:
+            group.provider_sids[message_id] = provider_sid
         async with self._writing:
             if group.committed:
                 return
             if self._sent is group:
                 self._sent = _Group()  # sends finishing from now on join the next commit
             async with self._sessions() as session:
-                await outbox.mark_sent_many(session, group.ids)
+                await outbox.mark_sent_many(session, group.ids, group.provider_sids)
             group.committed = True
 
     @contextlib.asynccontextmanager
@@ -255,7 +252,7 @@ class OutboxSender:
             yield session
 
     def _pause(self, seconds: float) -> None:
-        log.warning("outbox: Telegram asked for a pause of %s s", seconds)
+        log.warning("outbox: %s asked for a pause of %s s", self._courier.channel, seconds)
         until = time.monotonic() + seconds
         self._paused_until = max(self._paused_until, until)
         self._pacer.hold_until(until)
@@ -267,17 +264,24 @@ class OutboxSender:
             status = await outbox.record_failure(
                 session,
                 item,
-                _describe(error),
+                _reason(error),
                 max_attempts=self._max_attempts,
                 retryable=retryable,
             )
+            if status == OutboxStatus.FAILED:
+                await self._fall_back(session, item)
         if status == OutboxStatus.PENDING:
             # Taken after record_failure stamped the row, so never earlier than its not_before.
             run.later[item.id] = utcnow() + outbox.retry_delay(item.attempts + 1)
             run.stats.retried_errors += 1
         else:
-            log.warning("outbox row %s failed: %s", item.id, _describe(error))
+            log.warning("outbox row %s failed: %s", item.id, _reason(error))
             run.stats.failed += 1
+
+    async def _fall_back(self, session: AsyncSession, item: OutboxItem) -> None:
+        """Give the person's other channel a try; the drain that serves it will find the row."""
+        if await fall_back(session, item.id) is not None:
+            await session.commit()
 
     async def _put_back(self, run: DrainState, item: OutboxItem, seconds: float) -> None:
         not_before = utcnow() + timedelta(seconds=max(seconds, 0.0))
@@ -305,16 +309,9 @@ class OutboxSender:
         return True
 
 
-def _message(payload: dict[str, Any]) -> tuple[str, InlineKeyboardMarkup | None]:
-    text = payload.get("text")
-    if not isinstance(text, str):
-        raise ValueError("outbox payload has no text")
-    markup = payload.get("reply_markup")
-    return text, None if markup is None else InlineKeyboardMarkup.model_validate(markup)
-
-
-def _describe(error: Exception) -> str:
-    return f"{type(error).__name__}: {error}"
+def _reason(error: Exception) -> str:
+    """A courier's error already says what happened; anything else is named by its type."""
+    return str(error) if isinstance(error, PermanentFailure | TemporaryFailure) else describe(error)
 
 
 async def _nap(stop: asyncio.Event, seconds: float) -> None:

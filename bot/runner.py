@@ -13,8 +13,12 @@ from aiogram import Bot
 from bot.app import App, build_app, make_telegram_bot
 from bot.commands import publish_default_commands
 from bot.config import Settings
+from bot.couriers import Courier, TelegramCourier
 from bot.outbox_sender import OutboxSender
 from bot.scheduler import dispose_job_engines, start_scheduler
+from bot.webhook import build_web_app, http_server, register_webhook
+from bot.whatsapp.setup import whatsapp_courier, whatsapp_transport
+from bot.whatsapp.transport import WhatsAppTransport
 from services.invites import Scope, create_invite
 from storage.models import Role
 
@@ -25,17 +29,32 @@ async def run(settings: Settings) -> None:
     if not settings.telegram_enabled and not settings.whatsapp_enabled:
         await run_console_mode(settings)
         return
-    async with opened(settings) as app, telegram_bot(settings) as bot:
-        await publish_default_commands(bot, app.i18n)
-        async with background_work(app, bot):
-            if settings.webhook_enabled:
-                from bot.webhook import run_webhook
+    async with opened(settings) as app, contextlib.AsyncExitStack() as stack:
+        couriers: list[Courier] = []
+        bot: Bot | None = None
+        whatsapp: WhatsAppTransport | None = None
+        if settings.telegram_enabled:
+            bot = await stack.enter_async_context(telegram_bot(settings))
+            await publish_default_commands(bot, app.i18n)
+            app.links.telegram_username = (await bot.me()).username
+            couriers.append(TelegramCourier(bot))
+        if settings.whatsapp_enabled:
+            whatsapp = await stack.enter_async_context(whatsapp_transport(app))
+            couriers.append(whatsapp_courier(app, whatsapp))
+        await stack.enter_async_context(background_work(app, couriers))
+        if settings.webhook_enabled or whatsapp is not None:
+            web_app = build_web_app(app, bot if settings.webhook_enabled else None, whatsapp)
+            await stack.enter_async_context(
+                http_server(web_app, settings.http_host, settings.http_port)
+            )
+        if bot is not None and settings.webhook_enabled:
+            await register_webhook(app, bot)
+        if bot is not None and not settings.webhook_enabled:
+            from bot.polling import run_polling
 
-                await run_webhook(app, bot)
-            else:
-                from bot.polling import run_polling
-
-                await run_polling(app, bot)
+            await run_polling(app, bot)
+        else:
+            await asyncio.Event().wait()
 
 
 @contextlib.asynccontextmanager
@@ -58,28 +77,32 @@ async def telegram_bot(settings: Settings) -> AsyncIterator[Bot]:
 
 
 @contextlib.asynccontextmanager
-async def background_work(app: App, bot: Bot) -> AsyncIterator[None]:
-    """The outbox sender and the scheduler live exactly as long as the transport."""
+async def background_work(app: App, couriers: list[Courier]) -> AsyncIterator[None]:
+    """The outbox senders and the scheduler live exactly as long as the transports."""
     stop = asyncio.Event()
-    sender = make_sender(app, bot)
-    sender_task = asyncio.create_task(sender.run(stop, app.settings.outbox_poll_seconds))
+    poll = app.settings.outbox_poll_seconds
+    tasks = [asyncio.create_task(make_sender(app, c).run(stop, poll)) for c in couriers]
     scheduler = start_scheduler(app.settings)
     try:
         yield
     finally:
         scheduler.shutdown(wait=False)
         stop.set()
-        await sender_task
+        await asyncio.gather(*tasks)
         await dispose_job_engines()
 
 
-def make_sender(app: App, bot: Bot) -> OutboxSender:
+def make_sender(app: App, courier: Courier) -> OutboxSender:
+    """One sender per channel, each at its channel's limits."""
     s = app.settings
+    telegram = courier.channel == "telegram"
     return OutboxSender(
-        bot,
+        courier,
         app.session_factory,
-        rate=s.outbox_telegram_rate,
-        per_chat_rate=s.outbox_telegram_per_chat_rate,
+        rate=s.outbox_telegram_rate if telegram else s.outbox_whatsapp_rate,
+        per_chat_rate=(
+            s.outbox_telegram_per_chat_rate if telegram else s.outbox_whatsapp_per_chat_rate
+        ),
         max_attempts=s.outbox_max_attempts,
         lease=timedelta(seconds=s.outbox_claim_lease_seconds),
     )
@@ -116,5 +139,11 @@ async def admin_invite(settings: Settings) -> None:
 
 async def drain_outbox(settings: Settings) -> None:
     """Sends everything due in the outbox, then exits (operations, and the crash test)."""
-    async with opened(settings) as app, telegram_bot(settings) as bot:
-        print(await make_sender(app, bot).drain())
+    async with opened(settings) as app, contextlib.AsyncExitStack() as stack:
+        if settings.telegram_enabled:
+            bot = await stack.enter_async_context(telegram_bot(settings))
+            print("telegram:", await make_sender(app, TelegramCourier(bot)).drain())
+        if settings.whatsapp_enabled:
+            whatsapp = await stack.enter_async_context(whatsapp_transport(app))
+            courier = whatsapp_courier(app, whatsapp)
+            print("whatsapp:", await make_sender(app, courier).drain())

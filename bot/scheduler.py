@@ -14,7 +14,7 @@ from bot.config import Settings
 from bot.i18n import make_i18n
 from handlers.reminders import render_due
 from services.maintenance import purge
-from services.outbox import enqueue
+from services.notify import notify
 from services.scheduling import advance, collect_due
 from storage.base import utcnow
 from storage.engine import create_engine, create_session_factory
@@ -54,10 +54,11 @@ async def tick(database_url: str, grace_minutes: int, now: datetime | None = Non
         queued = 0
         for item in due:
             with i18n.context(), i18n.use_locale(item.locale):
-                payload = render_due(item)
-            queued += await enqueue(
+                # The locale picks the WhatsApp template when the message must go as one.
+                payload = {"locale": item.locale, **render_due(item)}
+            queued += await notify(
                 session,
-                identity_id=item.identity_id,
+                item.identity_id,
                 kind=item.kind,
                 payload=payload,
                 dedup_key=item.dedup_key,

@@ -2,7 +2,18 @@
 
 from aiogram import Router
 
-from handlers import cancel, fallback, forget, help, invites, language, mydata, refusals, start
+from handlers import (
+    cancel,
+    fallback,
+    forget,
+    help,
+    invites,
+    language,
+    linking,
+    mydata,
+    refusals,
+    start,
+)
 
 
 def get_routers() -> list[Router]:
@@ -10,6 +21,7 @@ def get_routers() -> list[Router]:
         cancel.router,
         start.router,
         language.router,
+        linking.router,
         help.router,
         mydata.router,
         forget.router,

@@ -28,3 +28,7 @@ class InviteRoleCb(CallbackData, prefix="inv_role"):
 class InviteScopeCb(CallbackData, prefix="inv_scope"):
     kind: str
     id: int
+
+
+class PreferCb(CallbackData, prefix="prefer"):
+    channel: str  # telegram | whatsapp

@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers import keyboards
 from handlers.callbacks import InviteRoleCb, InviteScopeCb
+from handlers.deeplinks import DeepLinks
 from handlers.filters import HasRole
 from handlers.fmt import local_datetime
 from handlers.labels import role_label
@@ -48,6 +49,8 @@ async def cb_invite_role(
     session: AsyncSession,
     actor: Actor,
     bot: Bot,
+    links: DeepLinks,
+    channel: str,
 ) -> None:
     """Asks for the scope the role needs, or makes an admin invite straight away."""
     await query.answer()
@@ -59,7 +62,9 @@ async def cb_invite_role(
         await bot.send_message(query.message.chat.id, _("This button is out of date."))
         return
     if kind is None:
-        await finish(query.message.chat.id, Scope(), role, state, session, actor, bot)
+        await finish(
+            query.message.chat.id, Scope(), role, state, session, actor, bot, links, channel
+        )
         return
     items = await list_scope(session, kind, actor.locale)
     if not items:
@@ -86,13 +91,15 @@ async def cb_invite_scope(
     session: AsyncSession,
     actor: Actor,
     bot: Bot,
+    links: DeepLinks,
+    channel: str,
 ) -> None:
     """Makes the invite for the chosen place."""
     await query.answer()
     assert query.message is not None
     role = Role((await state.get_data())["role"])
     scope = Scope(callback_data.kind, callback_data.id)
-    await finish(query.message.chat.id, scope, role, state, session, actor, bot)
+    await finish(query.message.chat.id, scope, role, state, session, actor, bot, links, channel)
 
 
 async def finish(
@@ -103,6 +110,8 @@ async def finish(
     session: AsyncSession,
     actor: Actor,
     bot: Bot,
+    links: DeepLinks,
+    channel: str,
 ) -> None:
     try:
         view = await create_invite(
@@ -113,17 +122,20 @@ async def finish(
         return
     finally:
         await state.clear()
-    me = await bot.me()
-    link = f"https://t.me/{me.username}?start={view.code}"
+    if links.telegram_username is None and channel == "telegram":
+        links.telegram_username = (await bot.me()).username
     place = await scope_name(session, scope.kind, scope.id, actor.locale)
     who = role_label(role) + (f" — {place}" if place else "")
     await bot.send_message(
         chat_id,
         _(
-            "Invite for: {who}\nLink (one person, valid until {until}):\n{link}\n"
-            "Code, for WhatsApp: {code}"
+            "Invite for: {who}\nFor one person, valid until {until}. Open the link:\n{links}\n"
+            "or send this to the bot: /start {code}"
         ).format(
-            who=who, until=local_datetime(view.expires_at, actor.locale), link=link, code=view.code
+            who=who,
+            until=local_datetime(view.expires_at, actor.locale),
+            links="\n".join(links.for_start(view.code)),
+            code=view.code,
         ),
     )
 

@@ -6,7 +6,15 @@ from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder, KeyboardBuilder
 
-from handlers.callbacks import ConsentCb, ForgetCb, InviteRoleCb, InviteScopeCb, LanguageCb, RoleCb
+from handlers.callbacks import (
+    ConsentCb,
+    ForgetCb,
+    InviteRoleCb,
+    InviteScopeCb,
+    LanguageCb,
+    PreferCb,
+    RoleCb,
+)
 from handlers.labels import role_label
 from services.directory import Named
 
@@ -62,3 +70,11 @@ def scope_choices(kind: str, items: list[Named]) -> InlineKeyboardMarkup:
     for item in items:
         builder.button(text=item.name, callback_data=InviteScopeCb(kind=kind, id=item.id))
     return _inline(builder.adjust(2 if kind == "region" else 1))
+
+
+def preferred_channel(channels: dict[str, str]) -> InlineKeyboardMarkup:
+    """One button per linked channel (code -> name)."""
+    builder = InlineKeyboardBuilder()
+    for code, name in channels.items():
+        builder.button(text=name, callback_data=PreferCb(channel=code))
+    return _inline(builder.adjust(2))

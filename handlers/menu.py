@@ -30,6 +30,7 @@ COMMANDS = (
         "invite", N_("Invite a teacher, staff member or coordinator"), frozenset({"admin"})
     ),
     MenuCommand("language", N_("Change language"), frozenset({EVERYONE})),
+    MenuCommand("link", N_("Use Qamqor on Telegram and WhatsApp"), frozenset({EVERYONE})),
     MenuCommand("mydata", N_("See everything stored about me"), frozenset({EVERYONE})),
     MenuCommand("forget", N_("Delete my data"), frozenset({EVERYONE})),
     MenuCommand("cancel", N_("Cancel the current step"), frozenset({EVERYONE})),

@@ -33,3 +33,14 @@ class InviteProblem(DomainError):
 
 class InvalidScope(DomainError):
     pass
+
+
+class LinkProblem(DomainError):
+    """A link code that cannot join two accounts; `reason` is one of LINK_REASONS."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+LINK_REASONS = ("unknown", "expired", "same_channel", "registered_elsewhere", "channel_taken")

@@ -4,10 +4,20 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete
+from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import FsmRecord, Invite, OutboxMessage, OutboxStatus, ProcessedUpdate
+from storage.models import (
+    ChannelIdentity,
+    FsmRecord,
+    Invite,
+    LinkCode,
+    MediaFile,
+    OutboxMessage,
+    OutboxStatus,
+    ProcessedUpdate,
+    WhatsAppChat,
+)
 
 SENT_MESSAGE_RETENTION = timedelta(days=30)
 ABANDONED_CONVERSATION = timedelta(days=2)
@@ -31,6 +41,15 @@ async def purge(
         # A half-finished /start holds a chosen language and nothing else; drop it after a while.
         "conversations": delete(FsmRecord).where(
             FsmRecord.updated_at < now - ABANDONED_CONVERSATION
+        ),
+        "media_files": delete(MediaFile).where(MediaFile.expires_at < now),
+        "link_codes": delete(LinkCode).where(LinkCode.expires_at < now),
+        # A number that wrote but never registered: its phone number is all we hold, so it goes.
+        "whatsapp_chats": delete(WhatsAppChat).where(
+            WhatsAppChat.updated_at < now - ABANDONED_CONVERSATION,
+            WhatsAppChat.address.not_in(
+                select(ChannelIdentity.external_id).where(ChannelIdentity.channel == "whatsapp")
+            ),
         ),
     }
     counts = {}

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.base import utcnow
 from storage.dialect import insert_ignoring_conflicts
-from storage.models import ChannelIdentity, OutboxMessage, OutboxStatus
+from storage.models import ChannelIdentity, OutboxMessage, OutboxStatus, WhatsAppChat
 
 BACKOFF_CAP = timedelta(minutes=10)
 
@@ -25,6 +25,8 @@ class OutboxItem:
     kind: str
     payload: dict[str, Any]
     attempts: int
+    # When the person last wrote to us on this channel (WhatsApp's 24-hour window); else None.
+    last_inbound_at: datetime | None = None
 
 
 def retry_delay(attempts: int) -> timedelta:
@@ -78,8 +80,16 @@ async def claim_due(
                 OutboxMessage.kind,
                 OutboxMessage.payload,
                 OutboxMessage.attempts,
+                WhatsAppChat.last_inbound_at,
             )
             .join(ChannelIdentity, ChannelIdentity.id == OutboxMessage.identity_id)
+            .outerjoin(
+                WhatsAppChat,
+                and_(
+                    ChannelIdentity.channel == "whatsapp",
+                    WhatsAppChat.address == ChannelIdentity.external_id,
+                ),
+            )
             .where(due, ChannelIdentity.channel == channel, ChannelIdentity.blocked.is_(False))
             .order_by(OutboxMessage.priority.desc(), OutboxMessage.not_before, OutboxMessage.id)
             .limit(limit)
@@ -97,13 +107,26 @@ async def claim_due(
     return items
 
 
-async def mark_sent_many(session: AsyncSession, message_ids: Sequence[int]) -> None:
-    """Mark a group of sent rows in one transaction: one commit per group, not per message."""
+async def mark_sent_many(
+    session: AsyncSession,
+    message_ids: Sequence[int],
+    provider_sids: Mapping[int, str] | None = None,
+) -> None:
+    """Mark a group of sent rows in one transaction: one commit per group, not per message.
+
+    `provider_sids` keeps the provider's id of each message, for its status callbacks.
+    """
     await session.execute(
         update(OutboxMessage)
         .where(OutboxMessage.id.in_(message_ids))
         .values(status=OutboxStatus.SENT, sent_at=utcnow(), last_error=None)
     )
+    for message_id, sid in (provider_sids or {}).items():
+        await session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.id == message_id)
+            .values(provider_sid=sid, delivery_status="queued")
+        )
     await session.commit()
 
 

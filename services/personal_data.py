@@ -15,6 +15,7 @@ from storage.models import (
     OutboxMessage,
     Person,
     RoleGrant,
+    WhatsAppChat,
 )
 
 
@@ -43,7 +44,9 @@ async def export_person(session: AsyncSession, person_id: int) -> dict[str, Any]
         select(OutboxMessage).where(OutboxMessage.identity_id.in_([i.id for i in identities]))
     )
     return {
-        "person": _row(person, "id", "full_name", "phone", "locale", "created_at"),
+        "person": _row(
+            person, "id", "full_name", "phone", "locale", "preferred_channel", "created_at"
+        ),
         "channels": [
             _row(i, "channel", "external_id", "blocked", "created_at") for i in identities
         ],
@@ -64,6 +67,11 @@ async def export_person(session: AsyncSession, person_id: int) -> dict[str, Any]
 
 async def forget_person(session: AsyncSession, person_id: int) -> None:
     """Delete the person; identities, roles, consents, children and outbox rows cascade."""
+    numbers = select(ChannelIdentity.external_id).where(
+        ChannelIdentity.person_id == person_id, ChannelIdentity.channel == "whatsapp"
+    )
+    # The WhatsApp chat row holds the number and the window; it is not tied to the person by key.
+    await session.execute(delete(WhatsAppChat).where(WhatsAppChat.address.in_(numbers)))
     deleted = await session.execute(delete(Person).where(Person.id == person_id))
     if getattr(deleted, "rowcount", 0) == 0:
         raise NotRegistered()

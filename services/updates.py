@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.base import utcnow
@@ -17,3 +18,15 @@ async def first_time_seen(session: AsyncSession, channel: str, update_key: str) 
         )
     )
     return bool(getattr(result, "rowcount", 0))
+
+
+async def seen_before(session: AsyncSession, channel: str, update_key: str) -> bool:
+    """Read-only: lets a transport skip a redelivery before it acts on it."""
+    return (
+        await session.scalar(
+            select(ProcessedUpdate.update_key).where(
+                ProcessedUpdate.channel == channel, ProcessedUpdate.update_key == update_key
+            )
+        )
+        is not None
+    )

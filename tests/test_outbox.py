@@ -17,6 +17,7 @@ from aiogram import Bot
 from sqlalchemy import select
 
 from bot.app import App
+from bot.couriers import TelegramCourier
 from bot.outbox_sender import MAX_IN_FLIGHT, OutboxSender
 from services import outbox
 from storage.models import ChannelIdentity, OutboxMessage, OutboxStatus, Person
@@ -36,7 +37,7 @@ def make_sender(
     max_attempts: int = 5,
 ) -> OutboxSender:
     return OutboxSender(
-        bot,
+        TelegramCourier(bot),
         app.session_factory,
         rate=rate,
         per_chat_rate=per_chat_rate,

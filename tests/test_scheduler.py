@@ -88,7 +88,7 @@ async def test_reminder_due_during_downtime_is_sent_within_grace(
     assert [r.dedup_key for r in rows] == [
         f"{KIND}:{en}:{(T0 + timedelta(minutes=20)).isoformat()}"
     ]
-    assert rows[0].payload == {"text": "Hello! Send /start to begin."}
+    assert rows[0].payload == {"locale": "en", "text": "Hello! Send /start to begin."}
 
 
 def test_tick_window_is_bounded_by_grace() -> None:

@@ -7,16 +7,19 @@ from storage.models.people import (
     Child,
     ConsentRecord,
     Invite,
+    LinkCode,
     Person,
     Role,
     RoleGrant,
 )
 from storage.models.system import (
     FsmRecord,
+    MediaFile,
     OutboxMessage,
     OutboxStatus,
     ProcessedUpdate,
     SchedulerMark,
+    WhatsAppChat,
 )
 
 __all__ = [
@@ -27,6 +30,8 @@ __all__ = [
     "ConsentRecord",
     "FsmRecord",
     "Invite",
+    "LinkCode",
+    "MediaFile",
     "OutboxMessage",
     "OutboxStatus",
     "Person",
@@ -36,4 +41,5 @@ __all__ = [
     "RoleGrant",
     "SchedulerMark",
     "Site",
+    "WhatsAppChat",
 ]

@@ -6,7 +6,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import JSON, ForeignKey, Index, Integer, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from storage.base import Base, utcnow
@@ -49,6 +49,12 @@ class OutboxMessage(Base):
     claimed_until: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     sent_at: Mapped[datetime | None]
+    # The provider's id of the sent message (Twilio's MessageSid), for status callbacks.
+    provider_sid: Mapped[str | None] = mapped_column(String(64), unique=True)
+    # What the provider last told us: queued, sent, delivered, read, undelivered, failed.
+    delivery_status: Mapped[str | None] = mapped_column(String(16))
+    delivery_error: Mapped[str | None] = mapped_column(String(32))
+    delivery_updated_at: Mapped[datetime | None]
 
 
 class SchedulerMark(Base):
@@ -69,3 +75,30 @@ class FsmRecord(Base):
     state: Mapped[str | None] = mapped_column(String(200))
     data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class WhatsAppChat(Base):
+    """A WhatsApp number we talk with: the options it may answer with and its 24-hour window.
+
+    Kept before registration too: a reply needs somewhere to remember the numbered options.
+    """
+
+    __tablename__ = "whatsapp_chat"
+
+    address: Mapped[str] = mapped_column(String(32), primary_key=True)  # digits of E.164
+    choices: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    last_inbound_at: Mapped[datetime | None] = mapped_column(index=True)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class MediaFile(Base):
+    """A document sent as media: served once signed, for a short while, then purged."""
+
+    __tablename__ = "media_file"
+
+    token: Mapped[str] = mapped_column(String(64), primary_key=True)
+    filename: Mapped[str] = mapped_column(String(200))
+    content_type: Mapped[str] = mapped_column(String(100))
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(index=True)

@@ -1,0 +1,1 @@
+"""WhatsApp through Twilio: the same Dispatcher, routers and services as Telegram."""

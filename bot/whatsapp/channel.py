@@ -1,0 +1,165 @@
+"""Handlers' Bot API calls as WhatsApp messages: text with numbered options, documents as links.
+
+The Bot that handlers get on WhatsApp is an aiogram Bot over a `ScreenSession`: every call is
+rendered as WhatsApp shows it (`bot.textui`), sent through Twilio, and answered with a plausible
+result. The options a message offers are stored per number, so a reply "2" can become the button.
+"""
+
+from __future__ import annotations
+
+import mimetypes
+from collections.abc import Sequence
+from datetime import timedelta
+from typing import Any
+
+from aiogram import Bot
+from aiogram.client.default import DefaultBotProperties
+from aiogram.methods import AnswerCallbackQuery, SendDocument, SendPhoto, TelegramMethod
+from aiogram.types import BufferedInputFile, URLInputFile
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.choices import Choices, Style
+from bot.screen_session import CallResults, ScreenSession, as_int
+from bot.textui import Rendered, next_choices, plain_text, render
+from bot.whatsapp.address import address_of
+from bot.whatsapp.gateway import TwilioGateway, split_body
+from bot.whatsapp.media import MediaLinks
+from services.chats import load_choices, save_choices
+from services.media import store_media
+from storage.base import utcnow
+from storage.engine import current_session
+
+# aiogram wants a bot id and token; this one can never be a real Telegram bot's.
+BOT_ID = 1
+BOT_TOKEN = f"{BOT_ID}:WHATSAPP-THROUGH-TWILIO"
+BOT_USER = {"id": BOT_ID, "is_bot": True, "first_name": "Qamqor", "username": "qamqor"}
+
+
+class WhatsAppChannel:
+    def __init__(
+        self,
+        gateway: TwilioGateway,
+        session_factory: async_sessionmaker[AsyncSession],
+        media: MediaLinks,
+        *,
+        media_ttl: timedelta,
+        status_callback: str | None = None,
+    ) -> None:
+        self.gateway = gateway
+        self.sessions = session_factory
+        self.media = media
+        self.media_ttl = media_ttl
+        self.status_callback = status_callback
+        self.results = CallResults(BOT_USER)
+        self.bot = Bot(
+            BOT_TOKEN,
+            session=ScreenSession(self.answer),
+            default=DefaultBotProperties(link_preview_is_disabled=True),
+        )
+
+    async def answer(self, bot: Bot, method: TelegramMethod[Any]) -> Any:
+        raw, message_id = self.results.result(method)
+        rendered = render(method, Style.WHATSAPP, parse_mode=bot.default.parse_mode)
+        chat = _chat_of(method, rendered)
+        if rendered is None or chat is None:
+            return raw  # nothing a person sees (menus, typing...)
+        media_urls = await self._media(method)
+        body = _caption(method, bot.default.parse_mode) if media_urls else rendered.text
+        await self.deliver(str(chat), rendered, message_id, body=body, media_urls=media_urls)
+        return raw
+
+    async def deliver(
+        self,
+        address: str,
+        rendered: Rendered,
+        message_id: int | None,
+        *,
+        body: str | None = None,
+        media_urls: Sequence[str] = (),
+        status_callback: str | None = None,
+    ) -> list[str]:
+        """Send what `rendered` shows to the number and remember its options; the MessageSids."""
+        text = rendered.text if body is None else body
+        parts = split_body(text) or [""]
+        sids = []
+        for index, part in enumerate(parts):
+            sids.append(
+                await self.gateway.send(
+                    address_of(address),
+                    body=part,
+                    media_urls=media_urls if index == 0 else (),
+                    status_callback=status_callback,
+                )
+            )
+        await self._remember(address, rendered, message_id)
+        return sids
+
+    async def _remember(self, address: str, rendered: Rendered, message_id: int | None) -> None:
+        # Inside an update: its own transaction (committed with it); else a short one of our own.
+        session = current_session.get()
+        if session is not None:
+            await _update_choices(session, address, rendered, message_id)
+            return
+        async with self.sessions() as own:
+            await _update_choices(own, address, rendered, message_id)
+            await own.commit()
+
+    async def _media(self, method: TelegramMethod[Any]) -> list[str]:
+        file = (
+            method.document
+            if isinstance(method, SendDocument)
+            else method.photo
+            if isinstance(method, SendPhoto)
+            else None
+        )
+        if isinstance(file, URLInputFile):
+            return [file.url]
+        if not isinstance(file, BufferedInputFile):
+            return []
+        name = file.filename or "file"
+        content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
+        # Twilio fetches the file as soon as it gets the message: it must be committed first.
+        session = current_session.get()
+        if session is not None:
+            token, expires_at = await store_media(
+                session, name, content_type, file.data, now=utcnow(), ttl=self.media_ttl
+            )
+            await session.commit()
+        else:
+            async with self.sessions() as own:
+                token, expires_at = await store_media(
+                    own, name, content_type, file.data, now=utcnow(), ttl=self.media_ttl
+                )
+                await own.commit()
+        return [self.media.url(token, name, expires_at)]
+
+    async def close(self) -> None:
+        await self.gateway.close()
+
+
+async def _update_choices(
+    session: AsyncSession, address: str, rendered: Rendered, message_id: int | None
+) -> None:
+    stored = await load_choices(session, address)
+    current = Choices.from_dict(stored) if stored else None
+    choices = next_choices(current, rendered)
+    if rendered.choices is not None and choices is not None:
+        choices = choices.on_message(message_id)
+    if choices != current:
+        await save_choices(session, address, choices.to_dict() if choices else None)
+
+
+def _chat_of(method: TelegramMethod[Any], rendered: Rendered | None) -> int | None:
+    if rendered is not None and rendered.chat_id is not None:
+        return as_int(rendered.chat_id) or None
+    if isinstance(method, AnswerCallbackQuery):
+        # Our callback query ids start with the number they came from (see bot.whatsapp.inbound).
+        number = method.callback_query_id.partition(":")[0]
+        return int(number) if number.isdigit() else None
+    return None
+
+
+def _caption(method: TelegramMethod[Any], parse_mode: str | None) -> str:
+    caption = getattr(method, "caption", None) or ""
+    mode = getattr(method, "parse_mode", None)
+    return plain_text(caption, mode if isinstance(mode, str) else parse_mode)

@@ -1,0 +1,58 @@
+"""Outbox rows to WhatsApp: free text inside the 24-hour window, an approved template outside it.
+
+A row that would need a template it has none for is refused here, before Twilio sees it, and
+recorded as failed with the reason (the sender then tries the person's other channel).
+"""
+
+from __future__ import annotations
+
+from aiogram.methods import SendMessage
+
+from bot.choices import Style
+from bot.couriers import PermanentFailure, telegram_message
+from bot.textui import render
+from bot.whatsapp.address import address_of
+from bot.whatsapp.channel import WhatsAppChannel
+from services.chats import within_window
+from services.locales import DEFAULT_LOCALE
+from services.outbox import OutboxItem
+from storage.base import utcnow
+
+Templates = dict[str, dict[str, str]]  # kind -> locale -> Content SID
+
+
+class WhatsAppCourier:
+    channel = "whatsapp"
+
+    def __init__(
+        self, channel: WhatsAppChannel, templates: Templates, status_callback: str | None
+    ) -> None:
+        self._channel = channel
+        self._templates = templates
+        self._status_callback = status_callback
+
+    async def post(self, item: OutboxItem) -> str | None:
+        text, markup = telegram_message(item.payload)
+        if within_window(item.last_inbound_at, utcnow()):
+            chat_id = int(item.external_id)
+            method = SendMessage(chat_id=chat_id, text=text, reply_markup=markup)
+            rendered = render(method, Style.WHATSAPP)
+            assert rendered is not None
+            message_id = next(self._channel.results.message_ids)
+            sids = await self._channel.deliver(
+                item.external_id, rendered, message_id, status_callback=self._status_callback
+            )
+            return sids[-1]
+        locale = str(item.payload.get("locale") or DEFAULT_LOCALE)
+        content_sid = self._templates.get(item.kind, {}).get(locale)
+        if content_sid is None:
+            raise PermanentFailure(
+                f"outside the 24-hour window: no template for {item.kind!r} in {locale!r}"
+            )
+        variables = item.payload.get("variables") or {"1": text}
+        return await self._channel.gateway.send(
+            address_of(item.external_id),
+            content_sid=content_sid,
+            variables={str(k): str(v) for k, v in variables.items()},
+            status_callback=self._status_callback,
+        )
