@@ -13,15 +13,18 @@ from services.invites import Scope, create_invite, redeem_as_member
 from services.people import Newcomer, register
 from storage.models import Club, Role, Site
 from tests.driver import TelegramUser
+from tests.whatsapp_driver import WhatsAppUser
 
 
-async def registered(app: App, user: TelegramUser, *roles: Role, locale: str = "en") -> int:
+async def registered(
+    app: App, user: TelegramUser | WhatsAppUser, *roles: Role, locale: str = "en"
+) -> int:
     """Registers the chat user with self-service roles and invite-only roles; returns person id."""
     async with app.session_factory() as session:
         self_role = next((r for r in roles if r in (Role.VOLUNTEER, Role.PARENT)), None)
         registration = await register(
             session,
-            Newcomer("telegram", str(user.id), user.first_name, locale),
+            Newcomer(user.channel, user.external_id, user.first_name, locale),
             consent_for(locale),
             role=self_role,
         )

@@ -9,17 +9,24 @@ from typing import Any, Protocol
 
 import pytest
 from aiogram import Bot
+from aiohttp import web
 from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.app import App, build_app, make_telegram_bot
 from bot.config import Settings
+from bot.webhook import build_web_app
+from bot.whatsapp.setup import whatsapp_transport
+from bot.whatsapp.transport import WhatsAppTransport
 from storage.engine import create_engine, create_session_factory
 from tests.driver import TelegramUser
 from tests.standins.telegram_api import TelegramStandIn
+from tests.standins.twilio_api import SANDBOX_NUMBER, TwilioStandIn
+from tests.whatsapp_driver import WhatsAppUser
 
 PG_URL = os.environ.get("QAMQOR_TEST_DATABASE_URL")
 REDIS_URL = os.environ.get("QAMQOR_TEST_REDIS_URL")
+PUBLIC_URL = "https://qamqor.example"
 
 
 @pytest.fixture
@@ -52,21 +59,50 @@ async def standin() -> AsyncIterator[TelegramStandIn]:
 
 
 @pytest.fixture
-def settings(database_url: str, redis_url: str | None, standin: TelegramStandIn) -> Settings:
+async def twilio() -> AsyncIterator[TwilioStandIn]:
+    async with TwilioStandIn() as server:
+        yield server
+
+
+@pytest.fixture
+def settings(
+    database_url: str, redis_url: str | None, standin: TelegramStandIn, twilio: TwilioStandIn
+) -> Settings:
+    """Both channels on, as in production: each pointed at its local stand-in."""
     return Settings(
         _env_file=None,
         telegram_bot_token="42:TEST-TOKEN",
         telegram_api_url=standin.base_url,
+        twilio_account_sid=twilio.account_sid,
+        twilio_auth_token=twilio.auth_token,
+        twilio_whatsapp_from=SANDBOX_NUMBER,
+        twilio_api_url=twilio.base_url,
+        # As behind a proxy: Twilio signs this URL, the requests reach 127.0.0.1.
+        public_base_url=PUBLIC_URL,
         database_url=database_url,
         redis_url=redis_url,
     )
 
 
 @pytest.fixture
-async def app(settings: Settings) -> AsyncIterator[App]:
+async def app(settings: Settings, standin: TelegramStandIn) -> AsyncIterator[App]:
     application = await build_app(settings)
+    application.links.telegram_username = standin.bot_username  # as the runner does at start
     yield application
     await application.close()
+
+
+@pytest.fixture
+async def whatsapp(app: App) -> AsyncIterator[tuple[WhatsAppTransport, str]]:
+    """The WhatsApp transport behind the bot's own web server on 127.0.0.1: (transport, URL)."""
+    async with whatsapp_transport(app) as transport:
+        runner = web.AppRunner(build_web_app(app, None, transport))
+        await runner.setup()
+        site = web.TCPSite(runner, "127.0.0.1", 0)
+        await site.start()
+        port = runner.addresses[0][1]
+        yield transport, f"http://127.0.0.1:{port}"
+        await runner.cleanup()
 
 
 @pytest.fixture
@@ -82,16 +118,39 @@ async def session(app: App) -> AsyncIterator[AsyncSession]:
         yield db
 
 
+ChatUser = TelegramUser | WhatsAppUser
+
+
 class MakeUser(Protocol):
-    def __call__(self, first_name: str = ..., language_code: str | None = ...) -> TelegramUser: ...
+    def __call__(self, first_name: str = ..., language_code: str | None = ...) -> ChatUser: ...
+
+
+@pytest.fixture(params=["telegram", "whatsapp"])
+def channel(request: pytest.FixtureRequest) -> str:
+    """Every conversation test runs on both channels."""
+    return str(request.param)
 
 
 @pytest.fixture
-def make_user(app: App, bot: Bot, standin: TelegramStandIn) -> MakeUser:
+def make_user(
+    channel: str,
+    app: App,
+    bot: Bot,
+    standin: TelegramStandIn,
+    twilio: TwilioStandIn,
+    whatsapp: tuple[WhatsAppTransport, str],
+) -> MakeUser:
+    """People on the test's channel; on WhatsApp the language_code is unknown, as there."""
     counter = iter(range(1001, 10**6))
+    local_url = whatsapp[1]
 
-    def factory(first_name: str = "Айгерім", language_code: str | None = "kk") -> TelegramUser:
-        return TelegramUser(app.dispatcher, bot, standin, next(counter), first_name, language_code)
+    def factory(first_name: str = "Айгерім", language_code: str | None = "kk") -> ChatUser:
+        number = next(counter)
+        if channel == "whatsapp":
+            return WhatsAppUser(
+                twilio, local_url, PUBLIC_URL, app.session_factory, 77010000000 + number, first_name
+            )
+        return TelegramUser(app.dispatcher, bot, standin, number, first_name, language_code)
 
     return factory
 

@@ -9,12 +9,15 @@ from typing import Any
 from aiogram import Bot, Dispatcher
 from aiogram.types import Update
 
+from services.locales import guess_locale
 from tests.standins.telegram_api import RecordedRequest, TelegramStandIn
 
 _update_ids = itertools.count(1)
 
 
 class TelegramUser:
+    channel = "telegram"
+
     def __init__(
         self,
         dp: Dispatcher,
@@ -27,6 +30,11 @@ class TelegramUser:
         self.dp, self.bot, self.standin = dp, bot, standin
         self.id, self.first_name, self.language_code = user_id, first_name, language_code
         self._message_ids = itertools.count(1)
+        self.newcomer_locale = guess_locale(language_code)
+
+    @property
+    def external_id(self) -> str:
+        return str(self.id)
 
     @property
     def user(self) -> dict[str, Any]:
@@ -122,3 +130,10 @@ class TelegramUser:
             for r in self.standin.calls("answerCallbackQuery")
             if r.params.get("text")
         ]
+
+    async def document(self) -> tuple[str, bytes, str]:
+        """The last document sent to me: file name, content, caption."""
+        request = self.requests("sendDocument")[-1]
+        attached = request.attachment("document")
+        assert attached is not None
+        return attached[0], attached[1], str(request.params.get("caption", ""))

@@ -9,11 +9,16 @@ from sqlalchemy import select
 from bot.app import App
 from storage.models import ChannelIdentity, ConsentRecord, Invite, Person, Role, RoleGrant
 from tests.builders import registered
-from tests.conftest import Db, MakeUser
+from tests.conftest import ChatUser, Db, MakeUser
 from tests.driver import TelegramUser
 
 
-async def start_in_english(user: TelegramUser) -> None:
+def newcomer_text(app: App, user: ChatUser, message: str) -> str:
+    """What a newcomer reads before choosing a language: Telegram guesses it, WhatsApp cannot."""
+    return app.i18n.gettext(message, locale=user.newcomer_locale)
+
+
+async def start_in_english(user: ChatUser) -> None:
     await user.send("/start")
     await user.press("English")
     await user.press("I agree")
@@ -37,7 +42,7 @@ async def test_teacher_without_invite_is_told_to_ask_for_one(make_user: MakeUser
     assert await db.count(Person) == 1
 
 
-async def test_declining_consent_stores_nothing(make_user: MakeUser, db: Db) -> None:
+async def test_declining_consent_stores_nothing(app: App, make_user: MakeUser, db: Db) -> None:
     user = make_user(language_code="en")
     await user.send("/start")
     await user.press("English")
@@ -45,19 +50,19 @@ async def test_declining_consent_stores_nothing(make_user: MakeUser, db: Db) -> 
     assert "nothing about you has been stored" in user.last_text
     assert await db.count(Person) == 0
     await user.press_data("role:volunteer")  # an old button after the flow ended
-    assert user.alerts()[-1] == "This button is out of date."
+    assert user.alerts()[-1] == newcomer_text(app, user, "This button is out of date.")
     assert await db.count(Person) == 0
 
 
 async def test_bad_input_at_every_state_reprompts_and_changes_nothing(
-    make_user: MakeUser, db: Db
+    app: App, make_user: MakeUser, db: Db
 ) -> None:
     user = make_user(language_code="en")
     await user.send("/start")
     await user.send("hello?")
     assert user.buttons() == ["Қазақша", "Русский", "English"]
     await user.press_data("lang:xx")  # a forged language
-    assert user.alerts()[-1] == "This button is out of date."
+    assert user.alerts()[-1] == newcomer_text(app, user, "This button is out of date.")
     await user.press("English")
     await user.send("maybe")
     assert user.last_text.startswith("Please answer with one of the buttons")
@@ -72,16 +77,20 @@ async def test_bad_input_at_every_state_reprompts_and_changes_nothing(
     assert await db.count(Person) == 1
 
 
-async def test_cancel_leaves_any_state(make_user: MakeUser, db: Db) -> None:
+async def test_cancel_leaves_any_state(app: App, make_user: MakeUser, db: Db) -> None:
     user = make_user(language_code="en")
     await user.send("/cancel")
-    assert user.last_text.startswith("There is nothing to cancel")
+    nothing = "There is nothing to cancel. /help shows what I can do."
+    assert user.last_text == newcomer_text(app, user, nothing)
     await user.send("/start")
     await user.press("English")
     await user.send("/cancel")
     assert user.last_text.startswith("Cancelled.")
     await user.press("I agree")  # the consent buttons are stale now
-    assert user.alerts()[-1] == "This button is out of date."
+    if isinstance(user, TelegramUser):
+        assert user.alerts()[-1] == "This button is out of date."
+    else:  # the numbered options closed with the conversation: "1" is plain text now
+        assert user.last_text == newcomer_text(app, user, "Hello! Send /start to begin.")
     assert await db.count(Person) == 0
 
 
@@ -126,15 +135,14 @@ async def test_invite_deep_link_grants_scoped_role_to_newcomer(
     person_id = await db.scalar(select(Person.id).where(Person.full_name == "Ерлан"))
     grant = await db.scalar(select(RoleGrant).where(RoleGrant.person_id == person_id))
     assert grant.role == "teacher" and grant.club_id is not None
-    # The menu of the chat now has the teacher's commands, in the teacher's language.
-    assert "start" in teacher.menu() and "invite" not in teacher.menu()
+    if isinstance(teacher, TelegramUser):  # WhatsApp has no command menu
+        # The menu of the chat now has the teacher's commands, in the teacher's language.
+        assert "start" in teacher.menu() and "invite" not in teacher.menu()
 
     stranger = make_user("Someone", "en")
     await stranger.send(f"/start {code}")
-    assert (
-        stranger.texts()[0]
-        == "This invite link has already been used. Ask the administrator for a new one."
-    )
+    used = "This invite link has already been used. Ask the administrator for a new one."
+    assert stranger.texts()[0] == newcomer_text(app, stranger, used)
 
 
 async def test_member_opens_invite_link(app: App, make_user: MakeUser, db: Db) -> None:
@@ -147,7 +155,8 @@ async def test_member_opens_invite_link(app: App, make_user: MakeUser, db: Db) -
     code = admin.last_text.split("start=")[1].split()[0]
     await volunteer.send(f"/start {code}")
     assert volunteer.last_text == "Done! You are now Regional coordinator: Karaganda Region."
-    assert "invite" not in volunteer.menu()
+    if isinstance(volunteer, TelegramUser):
+        assert "invite" not in volunteer.menu()
     roles = await db.all(select(RoleGrant.role).where(RoleGrant.person_id == person_id))
     assert sorted(roles) == ["coordinator", "volunteer"]
     await volunteer.send("/start not-a-code")
@@ -158,22 +167,21 @@ async def test_mydata_returns_everything_about_me(app: App, make_user: MakeUser)
     user = make_user("Айгерім")
     await registered(app, user, Role.VOLUNTEER)
     await user.send("/mydata")
-    document = user.requests("sendDocument")[-1]
-    filename, body = document.attachment("document")  # type: ignore[misc]
+    filename, body, caption = await user.document()
     data = json.loads(body)
     assert filename.endswith(".json")
     assert data["person"]["full_name"] == "Айгерім"
     assert data["channels"] == [
         {
-            "channel": "telegram",
-            "external_id": str(user.id),
+            "channel": user.channel,
+            "external_id": user.external_id,
             "blocked": False,
             "created_at": data["channels"][0]["created_at"],
         }
     ]
     assert [r["role"] for r in data["roles"]] == ["volunteer"]
     assert data["consents"][0]["purpose"] == "self"
-    assert "It includes 0 children." in document.params["caption"]
+    assert "It includes 0 children." in caption
 
 
 async def test_forget_deletes_me_after_confirmation(app: App, make_user: MakeUser, db: Db) -> None:
@@ -190,16 +198,18 @@ async def test_forget_deletes_me_after_confirmation(app: App, make_user: MakeUse
     assert user.last_text.startswith("Everything about you has been deleted.")
     for model in (Person, ChannelIdentity, RoleGrant, ConsentRecord):
         assert await db.count(model) == 0
-    deleted = user.standin.calls("deleteMyCommands")
-    assert [r.params["scope"]["chat_id"] for r in deleted] == [user.id]
+    if isinstance(user, TelegramUser):
+        deleted = user.standin.calls("deleteMyCommands")
+        assert [r.params["scope"]["chat_id"] for r in deleted] == [user.id]
     await user.send("/mydata")
-    assert user.last_text == "We store nothing about you: you have not registered."
+    nothing = "We store nothing about you: you have not registered."
+    assert user.last_text == newcomer_text(app, user, nothing)
 
 
 async def test_unknown_input_outside_flows(app: App, make_user: MakeUser) -> None:
     newcomer, member = make_user(language_code="en"), make_user()
     await newcomer.send("hi")
-    assert newcomer.last_text == "Hello! Send /start to begin."
+    assert newcomer.last_text == newcomer_text(app, newcomer, "Hello! Send /start to begin.")
     await registered(app, member, Role.VOLUNTEER)
     await member.send("what is this")
     assert member.last_text == "Sorry, I didn't understand. /help shows what I can do."
@@ -222,8 +232,9 @@ async def test_language_switch_changes_every_later_message(
     await user.send("blah")
     assert user.last_text == "Извините, я вас не понял. /help покажет, что я умею."
     assert await db.scalar(select(Person.locale).where(Person.id == person_id)) == "ru"
-    menu = user.standin.calls("setMyCommands")[-1].params["commands"]
-    assert menu[0] == {"command": "start", "description": "Начать или начать заново"}
+    if isinstance(user, TelegramUser):
+        menu = user.standin.calls("setMyCommands")[-1].params["commands"]
+        assert menu[0] == {"command": "start", "description": "Начать или начать заново"}
     await user.send("/language")
     await user.press("Қазақша")
     await user.send("blah")
@@ -233,7 +244,8 @@ async def test_language_switch_changes_every_later_message(
 async def test_newcomer_language_guess_and_choice(make_user: MakeUser) -> None:
     russian, unknown = make_user(language_code="ru"), make_user(language_code="de")
     await russian.send("hi")
-    assert russian.last_text == "Здравствуйте! Чтобы начать, отправьте /start."
+    if isinstance(russian, TelegramUser):  # WhatsApp does not tell the person's language
+        assert russian.last_text == "Здравствуйте! Чтобы начать, отправьте /start."
     await unknown.send("hi")
     assert unknown.last_text != "Hello! Send /start to begin."  # Kazakh, the default
     await unknown.send("/language")

@@ -21,6 +21,7 @@ SANDBOX = "whatsapp:+14155238886"
 # twilio's AsyncTwilioHttpClient passes ``auth=`` to aiohttp, deprecated in aiohttp 3.14;
 # the warning is attributed to twilio's module, so pyproject's aiohttp filters miss it.
 
+
 @pytest.fixture
 async def tw() -> AsyncIterator[TwilioStandIn]:
     async with TwilioStandIn() as server:

@@ -1,0 +1,144 @@
+"""A person on WhatsApp: types into Twilio's signed webhook over HTTP, reads what Twilio was asked
+to send. Same interface as `TelegramUser`, so a conversation test is written once for both."""
+
+from __future__ import annotations
+
+import re
+
+import aiohttp
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.choices import Choices, Option, Press
+from bot.whatsapp.web import SIGNATURE_HEADER, WHATSAPP_PATH
+from services.chats import load_choices, save_choices
+from tests.standins.twilio_api import SentMessage, TwilioStandIn
+
+OPTION = re.compile(r"^(\d+)\. (.*)$")
+ALERT_PREFIXES = ("⚠️ ", "💬 ")
+
+
+class WhatsAppUser:
+    channel = "whatsapp"
+
+    def __init__(
+        self,
+        twilio: TwilioStandIn,
+        local_url: str,
+        public_url: str,
+        sessions: async_sessionmaker[AsyncSession],
+        number: int,
+        first_name: str,
+    ) -> None:
+        self.twilio, self.local_url, self.public_url = twilio, local_url, public_url
+        self.sessions = sessions
+        self.id, self.first_name = number, first_name
+        self.address = f"whatsapp:+{number}"
+        # WhatsApp does not tell a newcomer's language: replies are in Kazakh until they choose.
+        self.newcomer_locale = "kk"
+        self.statuses: list[int] = []
+
+    @property
+    def external_id(self) -> str:
+        return str(self.id)
+
+    async def post(self, form: dict[str, str], *, signature: str | None = None) -> int:
+        """Posts as Twilio would: signed over the public URL, sent to the local server."""
+        signed = signature
+        if signed is None:
+            signed = self.twilio.signature(self.public_url + WHATSAPP_PATH, form)
+        async with (
+            aiohttp.ClientSession() as http,
+            http.post(
+                self.local_url + WHATSAPP_PATH, data=form, headers={SIGNATURE_HEADER: signed}
+            ) as response,
+        ):
+            self.statuses.append(response.status)
+            return response.status
+
+    def form(self, text: str, **extra: str) -> dict[str, str]:
+        return self.twilio.incoming_form(self.address, text, profile_name=self.first_name, **extra)
+
+    async def send(self, text: str) -> None:
+        status = await self.post(self.form(text))
+        assert status == 200, f"the webhook answered {status}"
+
+    async def press(self, label: str) -> None:
+        """Answer with the number of the option whose text contains `label`."""
+        for number, text in self.options():
+            if label in text:
+                await self.send(str(number))
+                return
+        raise AssertionError(f"no option {label!r} in {self.buttons()}")
+
+    async def press_data(self, data: str) -> None:
+        """An option from an older message (stale or forged) picked by number.
+
+        The options open before it come back afterwards unless the bot offered new ones, as if
+        the person had answered an older message.
+        """
+        forged = Choices((Option(1, "old option", Press(data)),), "inline", 1).to_dict()
+        async with self.sessions() as session:
+            before = await load_choices(session, self.external_id)
+            await save_choices(session, self.external_id, forged)
+            await session.commit()
+        await self.send("1")
+        async with self.sessions() as session:
+            if await load_choices(session, self.external_id) == forged:
+                await save_choices(session, self.external_id, before)
+                await session.commit()
+
+    def messages(self) -> list[SentMessage]:
+        return self.twilio.messages(self.address)
+
+    def bodies(self) -> list[str]:
+        return [m.body or "" for m in self.messages()]
+
+    def texts(self) -> list[str]:
+        """What the bot said to me, without the numbered options and without alerts."""
+        return [_without_options(b) for b in self.bodies() if not b.startswith(ALERT_PREFIXES)]
+
+    @property
+    def last_text(self) -> str:
+        texts = self.texts()
+        assert texts, "the bot sent me nothing"
+        return texts[-1]
+
+    def options(self) -> list[tuple[int, str]]:
+        for body in reversed(self.bodies()):
+            found = [_option(line) for line in body.splitlines()]
+            options = [o for o in found if o is not None]
+            if options:
+                return options
+        raise AssertionError("the bot offered me no options")
+
+    def buttons(self) -> list[str]:
+        return [text for _, text in self.options()]
+
+    def alerts(self) -> list[str]:
+        return [b[len("⚠️ ") :] for b in self.bodies() if b.startswith("⚠️ ")]
+
+    async def fetch_media(self, url: str) -> tuple[int, bytes]:
+        """Fetches a media link as Twilio would; the public address maps to the local server."""
+        local = url.replace(self.public_url, self.local_url, 1)
+        async with aiohttp.ClientSession() as http, http.get(local) as response:
+            return response.status, await response.read()
+
+    async def document(self) -> tuple[str, bytes, str]:
+        sent = next(m for m in reversed(self.messages()) if m.media_urls)
+        url = sent.media_urls[0]
+        status, body = await self.fetch_media(url)
+        assert status == 200, f"media link answered {status}"
+        filename = url.split("?")[0].rsplit("/", 1)[-1]
+        return filename, body, sent.body or ""
+
+
+def _option(line: str) -> tuple[int, str] | None:
+    match = OPTION.match(line)
+    return (int(match.group(1)), match.group(2)) if match else None
+
+
+def _without_options(body: str) -> str:
+    text, _, last = body.rpartition("\n\n")
+    if text and last and all(_option(line) for line in last.splitlines()):
+        return text
+    return body
