@@ -40,6 +40,8 @@ async def export_person(session: AsyncSession, person_id: int) -> dict[str, Any]
         select(ConsentRecord).where(ConsentRecord.person_id == person_id)
     )
     children = await session.scalars(select(Child).where(Child.parent_id == person_id))
+    numbers = [i.external_id for i in identities if i.channel == "whatsapp"]
+    chats = await session.scalars(select(WhatsAppChat).where(WhatsAppChat.address.in_(numbers)))
     messages = await session.scalars(
         select(OutboxMessage).where(OutboxMessage.identity_id.in_([i.id for i in identities]))
     )
@@ -50,6 +52,7 @@ async def export_person(session: AsyncSession, person_id: int) -> dict[str, Any]
         "channels": [
             _row(i, "channel", "external_id", "blocked", "created_at") for i in identities
         ],
+        "whatsapp_chats": [_row(c, "address", "last_inbound_at", "choices") for c in chats],
         "roles": [
             _row(r, "role", "region_id", "club_id", "site_id", "child_id", "created_at")
             for r in roles

@@ -7,7 +7,15 @@ import json
 from sqlalchemy import select
 
 from bot.app import App
-from storage.models import ChannelIdentity, ConsentRecord, Invite, Person, Role, RoleGrant
+from storage.models import (
+    ChannelIdentity,
+    ConsentRecord,
+    Invite,
+    Person,
+    Role,
+    RoleGrant,
+    WhatsAppChat,
+)
 from tests.builders import registered
 from tests.conftest import ChatUser, Db, MakeUser
 from tests.driver import TelegramUser
@@ -182,6 +190,8 @@ async def test_mydata_returns_everything_about_me(app: App, make_user: MakeUser)
     assert [r["role"] for r in data["roles"]] == ["volunteer"]
     assert data["consents"][0]["purpose"] == "self"
     assert "It includes 0 children." in caption
+    if user.channel == "whatsapp":  # the number and its 24-hour window are personal data too
+        assert [c["address"] for c in data["whatsapp_chats"]] == [user.external_id]
 
 
 async def test_forget_deletes_me_after_confirmation(app: App, make_user: MakeUser, db: Db) -> None:
@@ -196,7 +206,7 @@ async def test_forget_deletes_me_after_confirmation(app: App, make_user: MakeUse
     await user.send("/forget")
     await user.press("Yes, delete everything")
     assert user.last_text.startswith("Everything about you has been deleted.")
-    for model in (Person, ChannelIdentity, RoleGrant, ConsentRecord):
+    for model in (Person, ChannelIdentity, RoleGrant, ConsentRecord, WhatsAppChat):
         assert await db.count(model) == 0
     if isinstance(user, TelegramUser):
         deleted = user.standin.calls("deleteMyCommands")

@@ -8,15 +8,26 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from services.chats import touch_inbound
 from services.consent import consent_for
 from services.errors import AlreadyRegistered, InvalidScope, InviteProblem, NotAllowed
 from services.invites import Scope, create_invite, redeem_as_member
+from services.linking import offer_link
 from services.maintenance import purge
+from services.media import store_media
 from services.people import Newcomer, register, set_locale
 from services.personal_data import export_person, forget_person
 from services.updates import first_time_seen
 from storage.base import utcnow
-from storage.models import Child, ConsentRecord, Person, ProcessedUpdate, Role, RoleGrant
+from storage.models import (
+    Child,
+    ConsentRecord,
+    Person,
+    ProcessedUpdate,
+    Role,
+    RoleGrant,
+    WhatsAppChat,
+)
 
 DAY = timedelta(days=1)
 
@@ -86,3 +97,19 @@ async def test_dedup_and_purge_of_processed_updates(session: AsyncSession) -> No
     counts = await purge(session, utcnow() + 8 * DAY, timedelta(days=7))
     assert counts["processed_updates"] == 2
     assert list(await session.scalars(select(ProcessedUpdate))) == []
+
+
+async def test_purge_drops_expired_media_codes_and_unregistered_numbers(
+    session: AsyncSession,
+) -> None:
+    registration = await register(
+        session, Newcomer("whatsapp", "77010000001", "Дана", "kk"), consent_for("kk")
+    )
+    now = utcnow()
+    for address in ("77010000001", "77010000002"):  # registered, and a number that never did
+        await touch_inbound(session, address, now)
+    await store_media(session, "a.json", "application/json", b"{}", now=now, ttl=DAY)
+    await offer_link(session, registration.actor.person_id, "whatsapp", now)
+    counts = await purge(session, now + 3 * DAY, timedelta(days=7))
+    assert (counts["media_files"], counts["link_codes"], counts["whatsapp_chats"]) == (1, 1, 1)
+    assert list(await session.scalars(select(WhatsAppChat.address))) == ["77010000001"]

@@ -18,6 +18,7 @@ from bot.whatsapp.setup import whatsapp_courier
 from bot.whatsapp.transport import WhatsAppTransport
 from bot.whatsapp.web import SIGNATURE_HEADER, STATUS_PATH, WHATSAPP_PATH
 from services.chats import touch_inbound
+from services.delivery import delivery_counts
 from services.notify import notify
 from storage.base import utcnow
 from storage.models import (
@@ -262,6 +263,8 @@ async def test_out_of_order_status_callbacks_end_on_the_latest_status(
         assert answer == 204
     [row] = await rows(db)
     assert row.delivery_status == "read"
+    async with app.session_factory() as session:
+        assert await delivery_counts(session, KIND) == {"read": 1}  # what broadcast stats read
     assert await post_status(twilio, url, signed_for, sent.sid, "read", signature="x") == 403
     assert await post_status(twilio, url, signed_for, "SMunknown", "delivered") == 204
 
