@@ -217,8 +217,9 @@ class OutboxSender:
         except RecipientBlocked as error:
             run.blocked.add(item.identity_id)
             async with self._write() as session:
-                await outbox.mark_blocked(session, item, str(error))
-                await self._fall_back(session, item)
+                for stopped in await outbox.mark_blocked(session, item, str(error)):
+                    await fall_back(session, stopped)
+                await session.commit()
             run.stats.blocked += 1
         except TemporaryFailure as error:
             await self._fail(run, item, error, retryable=True)

@@ -14,7 +14,7 @@ from handlers.callbacks import PreferCb
 from handlers.fmt import local_datetime
 from handlers.menu import publish_chat_commands
 from services.errors import LinkProblem, NotAllowed
-from services.linking import Channels, channels_of, offer_link, prefer_channel, redeem_link
+from services.linking import Channels, offer_link, prefer_channel, redeem_link
 from services.people import Actor
 from storage.base import utcnow
 
@@ -46,15 +46,15 @@ async def cmd_link(
         )
         return
     offer = await offer_link(session, actor.person_id, channel, utcnow())
-    current = await channels_of(session, actor.person_id)
     await message.answer(
         _(
             "To use Qamqor in your other messenger too, send this there within 15 minutes "
             "(until {until}):\n/link {code}"
         ).format(code=offer.code, until=local_datetime(offer.expires_at, actor.locale)),
     )
-    if len(current.linked) > 1:
-        await message.answer(preference_text(current), reply_markup=preference_buttons(current))
+    if len(offer.channels.linked) > 1:
+        channels = offer.channels
+        await message.answer(preference_text(channels), reply_markup=preference_buttons(channels))
 
 
 async def link_with_code(

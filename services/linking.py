@@ -23,6 +23,7 @@ CODE_DIGITS = 6
 class LinkOffer:
     code: str
     expires_at: datetime
+    channels: Channels  # linked so far
 
 
 @dataclass(frozen=True)
@@ -61,17 +62,17 @@ async def offer_link(
             code = new_code()
             if await session.get(LinkCode, code) is None:
                 break
-        offer = LinkOffer(code, now + LINK_CODE_TTL)
+        expires_at = now + LINK_CODE_TTL
         session.add(
             LinkCode(
                 code=code,
                 person_id=person_id,
                 channel=channel,
                 created_at=now,
-                expires_at=offer.expires_at,
+                expires_at=expires_at,
             )
         )
-    return offer
+    return LinkOffer(code, expires_at, await channels_of(session, person_id))
 
 
 async def redeem_link(

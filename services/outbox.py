@@ -154,23 +154,30 @@ async def record_failure(
     return OutboxStatus.FAILED
 
 
-async def mark_blocked(session: AsyncSession, item: OutboxItem, error: str) -> None:
-    """The person blocked the bot: stop sending to that identity, keep the rows as evidence."""
+async def mark_blocked(session: AsyncSession, item: OutboxItem, error: str) -> list[int]:
+    """The person blocked the bot: stop sending to that identity, keep the rows as evidence.
+
+    Returns the ids of the rows that will not go, so they can try the person's other channel.
+    The caller commits.
+    """
     now = utcnow()
     await session.execute(
         update(ChannelIdentity)
         .where(ChannelIdentity.id == item.identity_id)
         .values(blocked=True, blocked_at=now)
     )
-    await session.execute(
-        update(OutboxMessage)
-        .where(
-            OutboxMessage.identity_id == item.identity_id,
-            OutboxMessage.status.in_([OutboxStatus.PENDING, OutboxStatus.SENDING]),
+    stopped = list(
+        await session.scalars(
+            update(OutboxMessage)
+            .where(
+                OutboxMessage.identity_id == item.identity_id,
+                OutboxMessage.status.in_([OutboxStatus.PENDING, OutboxStatus.SENDING]),
+            )
+            .values(status=OutboxStatus.BLOCKED, last_error=error)
+            .returning(OutboxMessage.id)
         )
-        .values(status=OutboxStatus.BLOCKED, last_error=error)
     )
-    await session.commit()
+    return stopped
 
 
 async def _set(session: AsyncSession, message_id: int, **values: Any) -> None:

@@ -4,6 +4,7 @@ templates, Twilio's errors, media links, and one person on both channels."""
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import NamedTuple
 
 import aiohttp
 import pytest
@@ -12,6 +13,7 @@ from sqlalchemy import select
 
 from bot.app import App
 from bot.couriers import TelegramCourier
+from bot.outbox_sender import OutboxSender
 from bot.runner import make_sender
 from bot.whatsapp.courier import WhatsAppCourier
 from bot.whatsapp.setup import whatsapp_courier
@@ -39,6 +41,18 @@ from tests.whatsapp_driver import WhatsAppUser
 
 KIND = "test_reminder"
 Transport = tuple[WhatsAppTransport, str]
+
+
+class Senders(NamedTuple):
+    telegram: OutboxSender
+    whatsapp: OutboxSender
+
+
+@pytest.fixture
+def senders(app: App, bot: Bot, whatsapp: Transport) -> Senders:
+    return Senders(
+        make_sender(app, TelegramCourier(bot)), make_sender(app, whatsapp_courier(app, whatsapp[0]))
+    )
 
 
 @pytest.fixture
@@ -299,6 +313,11 @@ async def link_accounts(app: App, tg_user: TelegramUser, wa_user: WhatsAppUser) 
     return person_id
 
 
+async def link_preferring_whatsapp(app: App, tg_user: TelegramUser, wa_user: WhatsAppUser) -> None:
+    await link_accounts(app, tg_user, wa_user)
+    await wa_user.press("WhatsApp")
+
+
 async def test_linking_joins_the_whatsapp_number_to_the_telegram_person(
     app: App, tg_user: TelegramUser, wa_user: WhatsAppUser, db: Db
 ) -> None:
@@ -336,77 +355,75 @@ async def test_link_code_typed_on_the_same_channel_or_by_someone_registered_is_r
 
 
 async def test_linked_person_is_notified_once_on_the_preferred_channel(
-    app: App,
-    bot: Bot,
-    tg_user: TelegramUser,
-    wa_user: WhatsAppUser,
-    whatsapp: Transport,
-    twilio: TwilioStandIn,
-    db: Db,
+    app: App, tg_user: TelegramUser, wa_user: WhatsAppUser, senders: Senders, db: Db
 ) -> None:
-    await link_accounts(app, tg_user, wa_user)
-    await wa_user.press("WhatsApp")
+    await link_preferring_whatsapp(app, tg_user, wa_user)
     before_tg = len(tg_user.texts())
-    before_wa = len(twilio.messages(wa_user.address))
+    before_wa = len(wa_user.messages())
     telegram_identity = await identity(app, "telegram", tg_user.external_id)
     # Any of the person's identities will do: delivery picks the preferred one.
     assert await queue_reminder(app, telegram_identity)
     assert not await queue_reminder(app, telegram_identity)  # a second tick: same key
-    senders = [
-        make_sender(app, TelegramCourier(bot)),
-        make_sender(app, whatsapp_courier(app, whatsapp[0])),
-    ]
     for sender in senders:
         await sender.drain()
-    assert twilio.bodies(wa_user.address)[before_wa:] == ["Lesson at 15:00"]
+    assert wa_user.twilio.bodies(wa_user.address)[before_wa:] == ["Lesson at 15:00"]
     assert len(tg_user.texts()) == before_tg
     for sender in senders:
         assert (await sender.drain()).sent == 0
 
 
 async def test_refused_whatsapp_notification_falls_back_to_telegram_once(
-    app: App,
-    bot: Bot,
-    tg_user: TelegramUser,
-    wa_user: WhatsAppUser,
-    whatsapp: Transport,
-    twilio: TwilioStandIn,
-    db: Db,
+    app: App, tg_user: TelegramUser, wa_user: WhatsAppUser, senders: Senders, db: Db
 ) -> None:
-    await link_accounts(app, tg_user, wa_user)
-    await wa_user.press("WhatsApp")
+    await link_preferring_whatsapp(app, tg_user, wa_user)
     await set_last_inbound(app, wa_user, timedelta(hours=30))  # the window has closed
     await queue_reminder(app, await identity(app, "whatsapp", wa_user.external_id))
-    wa_sender = make_sender(app, whatsapp_courier(app, whatsapp[0]))
-    tg_sender = make_sender(app, TelegramCourier(bot))
-    assert (await wa_sender.drain()).failed == 1  # no template for this kind
-    assert (await tg_sender.drain()).sent == 1
+    assert (await senders.whatsapp.drain()).failed == 1  # no template for this kind
+    assert (await senders.telegram.drain()).sent == 1
     assert tg_user.last_text == "Lesson at 15:00"
-    for sender in (wa_sender, tg_sender):
+    for sender in senders:
         assert (await sender.drain()).sent == 0
     statuses = [(r.status, r.dedup_key) for r in await rows(db)]
     assert statuses == [("failed", "r1"), ("sent", "r1~fallback")]
 
 
 async def test_undelivered_status_callback_falls_back_to_the_other_channel(
-    app: App,
-    bot: Bot,
-    tg_user: TelegramUser,
-    wa_user: WhatsAppUser,
-    whatsapp: Transport,
-    twilio: TwilioStandIn,
-    db: Db,
+    app: App, tg_user: TelegramUser, wa_user: WhatsAppUser, senders: Senders, db: Db
 ) -> None:
-    await link_accounts(app, tg_user, wa_user)
-    await wa_user.press("WhatsApp")
+    await link_preferring_whatsapp(app, tg_user, wa_user)
     await queue_reminder(app, await identity(app, "telegram", tg_user.external_id))
-    await make_sender(app, whatsapp_courier(app, whatsapp[0])).drain()
-    sent = twilio.messages(wa_user.address)[-1]
-    url, signed_for = whatsapp[1] + STATUS_PATH, PUBLIC_URL + STATUS_PATH
-    await post_status(twilio, url, signed_for, sent.sid, "undelivered", error_code="63016")
-    await post_status(twilio, url, signed_for, sent.sid, "undelivered", error_code="63016")
-    assert (await make_sender(app, TelegramCourier(bot)).drain()).sent == 1
+    await senders.whatsapp.drain()
+    sent = wa_user.messages()[-1]
+    url, signed_for = wa_user.local_url + STATUS_PATH, PUBLIC_URL + STATUS_PATH
+    for _ in range(2):  # a repeated callback must not queue the fallback twice
+        await post_status(
+            wa_user.twilio, url, signed_for, sent.sid, "undelivered", error_code="63016"
+        )
+    assert (await senders.telegram.drain()).sent == 1
     assert tg_user.last_text == "Lesson at 15:00"
     first = (await rows(db))[0]
     assert (first.delivery_status, first.delivery_error) == ("undelivered", "63016")
     assert await db.count(OutboxMessage) == 2
+
+
+async def test_opted_out_number_is_blocked_and_its_queued_messages_go_to_telegram(
+    app: App, tg_user: TelegramUser, wa_user: WhatsAppUser, senders: Senders, db: Db
+) -> None:
+    await link_preferring_whatsapp(app, tg_user, wa_user)
+    for key in ("r1", "r2"):
+        await queue_reminder(app, await identity(app, "whatsapp", wa_user.external_id), key)
+    wa_user.twilio.fail_next(400, 21610)  # the number opted out
+    assert (await senders.whatsapp.drain()).blocked == 1
+    assert (await senders.telegram.drain()).sent == 2
+    assert tg_user.texts()[-2:] == ["Lesson at 15:00", "Lesson at 15:00"]
+    blocked = await db.scalar(
+        select(ChannelIdentity.blocked).where(ChannelIdentity.channel == "whatsapp")
+    )
+    assert blocked is True
+    statuses = sorted((r.dedup_key, r.status) for r in await rows(db))
+    assert statuses == [
+        ("r1", "blocked"),
+        ("r1~fallback", "sent"),
+        ("r2", "blocked"),
+        ("r2~fallback", "sent"),
+    ]

@@ -7,6 +7,7 @@ URL from config, never the one this server sees.
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 
 from aiohttp import web
 from twilio.request_validator import RequestValidator
@@ -40,27 +41,31 @@ def add_whatsapp_routes(
             return None
         return form
 
-    async def whatsapp_webhook(request: web.Request) -> web.Response:
-        form = await signed_form(request)
-        if form is None:
-            return web.Response(status=403, text="Forbidden")
-        try:
-            await transport.receive(form)
-        except ValueError as error:
-            log.warning("malformed WhatsApp webhook: %s", error)
-            return web.Response(status=400, text="Malformed message")
-        # Replies go out through the API as they are made; the webhook itself answers nothing.
+    def signed(
+        action: Callable[[dict[str, str]], Awaitable[object]],
+        answer: Callable[[], web.Response],
+        what: str,
+    ) -> Callable[[web.Request], Awaitable[web.Response]]:
+        """A Twilio route: 403 unless signed, 400 when the fields make no sense."""
+
+        async def route(request: web.Request) -> web.Response:
+            form = await signed_form(request)
+            if form is None:
+                return web.Response(status=403, text="Forbidden")
+            try:
+                await action(form)
+            except ValueError as error:
+                log.warning("malformed %s: %s", what, error)
+                return web.Response(status=400, text=f"Malformed {what}")
+            return answer()
+
+        return route
+
+    # Replies go out through the API as they are made; the webhook itself answers nothing.
+    def empty_twiml() -> web.Response:
         return web.Response(text=EMPTY_TWIML, content_type="text/xml")
 
-    async def status_callback(request: web.Request) -> web.Response:
-        form = await signed_form(request)
-        if form is None:
-            return web.Response(status=403, text="Forbidden")
-        try:
-            await transport.status(form)
-        except ValueError as error:
-            log.warning("malformed status callback: %s", error)
-            return web.Response(status=400, text="Malformed status")
+    def no_content() -> web.Response:
         return web.Response(status=204)
 
     async def media(request: web.Request) -> web.Response:
@@ -81,6 +86,6 @@ def add_whatsapp_routes(
             headers={"Cache-Control": "private, no-store"},
         )
 
-    web_app.router.add_post(WHATSAPP_PATH, whatsapp_webhook)
-    web_app.router.add_post(STATUS_PATH, status_callback)
+    web_app.router.add_post(WHATSAPP_PATH, signed(transport.receive, empty_twiml, "message"))
+    web_app.router.add_post(STATUS_PATH, signed(transport.status, no_content, "status"))
     web_app.router.add_get(MEDIA_PATH, media)
