@@ -84,7 +84,7 @@ class TelegramCourier:
 
 def telegram_message(payload: dict[str, Any]) -> tuple[str, InlineKeyboardMarkup | None]:
     text = payload.get("text")
-    if not isinstance(text, str):
+    if not isinstance(text, str) or not text.strip():
         raise PermanentFailure("ValueError: outbox payload has no text")
     markup = payload.get("reply_markup")
     return text, None if markup is None else InlineKeyboardMarkup.model_validate(markup)

@@ -9,6 +9,7 @@ from typing import NamedTuple
 import aiohttp
 import pytest
 from aiogram import Bot
+from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from sqlalchemy import select
 
 from bot.app import App
@@ -427,3 +428,17 @@ async def test_opted_out_number_is_blocked_and_its_queued_messages_go_to_telegra
         ("r2", "blocked"),
         ("r2~fallback", "sent"),
     ]
+
+
+async def test_buttons_removed_by_an_edit_send_nothing_and_close_the_options(
+    app: App, wa_user: WhatsAppUser, whatsapp: Transport, db: Db
+) -> None:
+    bot = whatsapp[0].channel.bot
+    markup = InlineKeyboardMarkup(
+        inline_keyboard=[[InlineKeyboardButton(text="OK", callback_data="ok")]]
+    )
+    sent = await bot.send_message(wa_user.id, "Pick one", reply_markup=markup)
+    assert wa_user.buttons() == ["OK"]
+    await bot.edit_message_reply_markup(chat_id=wa_user.id, message_id=sent.message_id)
+    assert wa_user.bodies() == ["Pick one\n\n1. OK"]  # no empty message went to Twilio
+    assert await db.scalar(select(WhatsAppChat.choices)) is None

@@ -80,7 +80,8 @@ class WhatsAppChannel:
     ) -> list[str]:
         """Send what `rendered` shows to the number and remember its options; the MessageSids."""
         text = rendered.text if body is None else body
-        parts = split_body(text) or [""]
+        # Removing a message's buttons shows nothing new: WhatsApp gets no empty message.
+        parts = split_body(text) or ([""] if media_urls else [])
         sids = []
         for index, part in enumerate(parts):
             sids.append(
