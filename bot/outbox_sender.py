@@ -52,6 +52,7 @@ from bot.couriers import (
 from bot.outbox_queue import DrainState, DrainStats
 from bot.pacing import TICK, WINDOW, Pacer
 from services import outbox
+from services.delivery import apply_early_statuses
 from services.notify import fall_back
 from services.outbox import OutboxItem
 from storage.base import utcnow
@@ -245,6 +246,9 @@ class OutboxSender:
                 self._sent = _Group()  # sends finishing from now on join the next commit
             async with self._sessions() as session:
                 await outbox.mark_sent_many(session, group.ids, group.provider_sids)
+                if group.provider_sids:
+                    # A status callback may have come before these ids were stored.
+                    await apply_early_statuses(session, list(group.provider_sids.values()))
             group.committed = True
 
     @contextlib.asynccontextmanager
@@ -270,7 +274,8 @@ class OutboxSender:
                 retryable=retryable,
             )
             if status == OutboxStatus.FAILED:
-                await self._fall_back(session, item)
+                await fall_back(session, item.id)
+            await session.commit()  # the failure and its fallback together
         if status == OutboxStatus.PENDING:
             # Taken after record_failure stamped the row, so never earlier than its not_before.
             run.later[item.id] = utcnow() + outbox.retry_delay(item.attempts + 1)
@@ -278,11 +283,6 @@ class OutboxSender:
         else:
             log.warning("outbox row %s failed: %s", item.id, _reason(error))
             run.stats.failed += 1
-
-    async def _fall_back(self, session: AsyncSession, item: OutboxItem) -> None:
-        """Give the person's other channel a try; the drain that serves it will find the row."""
-        if await fall_back(session, item.id) is not None:
-            await session.commit()
 
     async def _put_back(self, run: DrainState, item: OutboxItem, seconds: float) -> None:
         not_before = utcnow() + timedelta(seconds=max(seconds, 0.0))

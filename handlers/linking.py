@@ -15,6 +15,7 @@ from handlers.fmt import local_datetime
 from handlers.menu import publish_chat_commands
 from services.errors import LinkProblem, NotAllowed
 from services.linking import Channels, offer_link, prefer_channel, redeem_link
+from services.notify import tell_account
 from services.people import Actor
 from storage.base import utcnow
 
@@ -67,7 +68,16 @@ async def link_with_code(
         await message.answer(link_problem_text(problem.reason))
         return
     actor = linked.actor
+    here = CHANNEL_NAMES.get(channel, channel)
     with i18n.use_locale(actor.locale):
+        if linked.shown_to is not None:
+            # Someone who guessed or saw the code must not go unnoticed by the owner.
+            notice = _(
+                "Your Qamqor account was just linked to {channel} ({name}). If this was not "
+                "you, tell the administration at once."
+            ).format(channel=here, name=message.from_user.full_name)
+            key = f"link:{linked.shown_to}:{channel}:{message.from_user.id}"
+            await tell_account(session, linked.shown_to, notice, key)
         await message.answer(
             _("Linked! {name}, you can now use Qamqor here too.").format(name=actor.full_name)
         )
@@ -122,6 +132,7 @@ def link_problem_text(reason: str) -> str:
             "To link it, first delete that registration here with /forget."
         ),
         "channel_taken": _("You already have an account in this messenger linked."),
+        "too_many": _("Too many wrong codes. Please wait a quarter of an hour and try again."),
     }
     return texts.get(
         reason, _("This code is not valid. Check it, or send /link in your other messenger.")

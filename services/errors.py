@@ -43,4 +43,11 @@ class LinkProblem(DomainError):
         self.reason = reason
 
 
-LINK_REASONS = ("unknown", "expired", "same_channel", "registered_elsewhere", "channel_taken")
+LINK_REASONS = (
+    "unknown",
+    "expired",
+    "same_channel",
+    "registered_elsewhere",
+    "channel_taken",
+    "too_many",
+)

@@ -13,10 +13,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from services.errors import LinkProblem, NotAllowed, NotRegistered
 from services.people import Actor, load_actor
 from services.uow import unit_of_work
-from storage.models import ChannelIdentity, LinkCode, Person
+from storage.models import ChannelIdentity, LinkAttempt, LinkCode, Person
 
 LINK_CODE_TTL = timedelta(minutes=15)
-CODE_DIGITS = 6
+CODE_DIGITS = 8
+MAX_FAILURES = 5
 
 
 @dataclass(frozen=True)
@@ -30,6 +31,8 @@ class LinkOffer:
 class Linked:
     channels: Channels
     actor: Actor  # the person as seen from the account just linked
+    # The account the code was shown to: told about the link, in case it was not them.
+    shown_to: int | None
 
 
 @dataclass(frozen=True)
@@ -42,8 +45,13 @@ class Channels:
 
 
 def new_code() -> str:
-    """Six digits: easy to type on a cheap phone; a quarter hour and one use keep it safe."""
+    """Eight digits: easy to type on any keyboard; with few tries per account, not guessable."""
     return f"{secrets.randbelow(10**CODE_DIGITS):0{CODE_DIGITS}d}"
+
+
+def guessing_stopped(failures: int, window_started_at: datetime, now: datetime) -> bool:
+    """After MAX_FAILURES wrong codes, an account waits out the window before trying again."""
+    return failures >= MAX_FAILURES and now - window_started_at < LINK_CODE_TTL
 
 
 def preferred_of(linked: Sequence[tuple[str, datetime]], chosen: str | None) -> str:
@@ -72,7 +80,9 @@ async def offer_link(
                 expires_at=expires_at,
             )
         )
-    return LinkOffer(code, expires_at, await channels_of(session, person_id))
+        # Read before the commit: no transaction stays open while the handler replies.
+        offer = LinkOffer(code, expires_at, await channels_of(session, person_id))
+    return offer
 
 
 async def redeem_link(
@@ -83,37 +93,79 @@ async def redeem_link(
     now: datetime,
 ) -> Linked:
     """Attach this account to the person who was shown the code; one use only."""
-    async with unit_of_work(session):
-        link = await session.get(LinkCode, code.strip())
-        if link is None:
-            raise LinkProblem("unknown")
-        if link.expires_at <= now:
-            raise LinkProblem("expired")  # the hourly purge removes it
-        if link.channel == channel:
-            raise LinkProblem("same_channel")
-        owner = await session.scalar(
-            select(ChannelIdentity.person_id).where(
-                ChannelIdentity.channel == channel, ChannelIdentity.external_id == external_id
-            )
+    attempts = await session.get(LinkAttempt, (channel, external_id))
+    if attempts is not None and guessing_stopped(
+        attempts.failures, attempts.window_started_at, now
+    ):
+        await session.rollback()
+        raise LinkProblem("too_many")
+    try:
+        async with unit_of_work(session):
+            linked = await _attach(session, code.strip(), channel, external_id, now)
+    except LinkProblem as problem:
+        if problem.reason in ("unknown", "expired"):
+            async with unit_of_work(session):
+                await _count_failure(session, channel, external_id, now)
+        raise
+    return linked
+
+
+async def _attach(
+    session: AsyncSession, code: str, channel: str, external_id: str, now: datetime
+) -> Linked:
+    # Taking the code and using it is one statement: two accounts racing for it cannot both win.
+    taken = (
+        await session.execute(
+            delete(LinkCode)
+            .where(LinkCode.code == code)
+            .returning(LinkCode.person_id, LinkCode.channel, LinkCode.expires_at)
         )
-        if owner is not None and owner != link.person_id:
-            raise LinkProblem("registered_elsewhere")
-        if owner is None:
-            taken = await session.scalar(
-                select(ChannelIdentity.id).where(
-                    ChannelIdentity.person_id == link.person_id, ChannelIdentity.channel == channel
+    ).one_or_none()
+    if taken is None:
+        raise LinkProblem("unknown")
+    person_id, shown_on, expires_at = taken
+    if expires_at <= now:
+        raise LinkProblem("expired")
+    if shown_on == channel:
+        raise LinkProblem("same_channel")  # rolled back: the code still works on the other one
+    owner = await session.scalar(
+        select(ChannelIdentity.person_id).where(
+            ChannelIdentity.channel == channel, ChannelIdentity.external_id == external_id
+        )
+    )
+    if owner is not None and owner != person_id:
+        raise LinkProblem("registered_elsewhere")
+    identities = dict(
+        (
+            await session.execute(
+                select(ChannelIdentity.channel, ChannelIdentity.id).where(
+                    ChannelIdentity.person_id == person_id
                 )
             )
-            if taken is not None:
-                raise LinkProblem("channel_taken")
-            session.add(
-                ChannelIdentity(person_id=link.person_id, channel=channel, external_id=external_id)
-            )
-        await session.delete(link)
-        person_id = link.person_id
+        ).all()
+    )
+    if owner is None:
+        if channel in identities:
+            raise LinkProblem("channel_taken")
+        session.add(ChannelIdentity(person_id=person_id, channel=channel, external_id=external_id))
+        await session.flush()
     actor = await load_actor(session, channel, external_id)
     assert actor is not None
-    return Linked(await channels_of(session, person_id), actor)
+    return Linked(await channels_of(session, person_id), actor, identities.get(shown_on))
+
+
+async def _count_failure(
+    session: AsyncSession, channel: str, external_id: str, now: datetime
+) -> None:
+    attempts = await session.get(LinkAttempt, (channel, external_id))
+    if attempts is None:
+        session.add(
+            LinkAttempt(channel=channel, external_id=external_id, failures=1, window_started_at=now)
+        )
+    elif now - attempts.window_started_at >= LINK_CODE_TTL:
+        attempts.failures, attempts.window_started_at = 1, now
+    else:
+        attempts.failures += 1
 
 
 async def channels_of(session: AsyncSession, person_id: int) -> Channels:

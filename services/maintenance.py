@@ -7,10 +7,13 @@ from datetime import datetime, timedelta
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from services.linking import LINK_CODE_TTL
 from storage.models import (
     ChannelIdentity,
+    EarlyStatus,
     FsmRecord,
     Invite,
+    LinkAttempt,
     LinkCode,
     MediaFile,
     OutboxMessage,
@@ -21,6 +24,7 @@ from storage.models import (
 
 SENT_MESSAGE_RETENTION = timedelta(days=30)
 ABANDONED_CONVERSATION = timedelta(days=2)
+DAY = timedelta(days=1)
 
 
 async def purge(
@@ -43,7 +47,14 @@ async def purge(
             FsmRecord.updated_at < now - ABANDONED_CONVERSATION
         ),
         "media_files": delete(MediaFile).where(MediaFile.expires_at < now),
+        # Callbacks for messages that never turned out to be ours.
+        "early_statuses": delete(EarlyStatus).where(
+            EarlyStatus.received_at < now - timedelta(days=1)
+        ),
         "link_codes": delete(LinkCode).where(LinkCode.expires_at < now),
+        "link_attempts": delete(LinkAttempt).where(
+            LinkAttempt.window_started_at < now - LINK_CODE_TTL
+        ),
         # A number that wrote but never registered: its phone number is all we hold, so it goes.
         "whatsapp_chats": delete(WhatsAppChat).where(
             WhatsAppChat.updated_at < now - ABANDONED_CONVERSATION,

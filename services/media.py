@@ -22,6 +22,7 @@ class Media:
 
 async def store_media(
     session: AsyncSession,
+    recipient: str,
     filename: str,
     content_type: str,
     data: bytes,
@@ -35,6 +36,7 @@ async def store_media(
     session.add(
         MediaFile(
             token=token,
+            recipient=recipient,
             filename=filename[:200],
             content_type=content_type,
             data=data,

@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.linking import preferred_of
 from services.outbox import enqueue
+from storage.base import utcnow
 from storage.models import ChannelIdentity, OutboxMessage, Person
 
 FALLBACK_SUFFIX = "~fallback"
@@ -90,7 +91,21 @@ async def fall_back(session: AsyncSession, message_id: int) -> int | None:
         payload=row.payload,
         dedup_key=key,
         priority=row.priority,
+        not_before=max(row.not_before, utcnow()),  # a message for later stays for later
     )
     if not queued:
         return None
     return await session.scalar(select(OutboxMessage.id).where(OutboxMessage.dedup_key == key))
+
+
+async def tell_account(session: AsyncSession, identity_id: int, text: str, dedup_key: str) -> None:
+    """A notice for one account in particular (not the person's preferred one); commits."""
+    await enqueue(
+        session,
+        identity_id=identity_id,
+        kind="account_notice",
+        payload={"text": text},
+        dedup_key=dedup_key,
+        priority=10,
+    )
+    await session.commit()

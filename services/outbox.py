@@ -131,27 +131,34 @@ async def mark_sent_many(
 
 
 async def release(session: AsyncSession, message_id: int, not_before: datetime) -> None:
-    """Put a row back untouched (rate limited, or not yet its chat's turn)."""
-    await _set(session, message_id, status=OutboxStatus.PENDING, not_before=not_before)
+    """Put a row back untouched (rate limited, or not yet its chat's turn).
+
+    Only a row still being sent: one blocked meanwhile stays blocked.
+    """
+    await session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id == message_id, OutboxMessage.status == OutboxStatus.SENDING)
+        .values(status=OutboxStatus.PENDING, not_before=not_before)
+    )
+    await session.commit()
 
 
 async def record_failure(
     session: AsyncSession, item: OutboxItem, error: str, *, max_attempts: int, retryable: bool
 ) -> str:
-    """Count a failed attempt; retry later with back-off or give up keeping the error."""
+    """Count a failed attempt; retry later with back-off or give up keeping the error.
+
+    The caller commits, so a row that failed for good and its fallback are one transaction.
+    """
     attempts = item.attempts + 1
-    if retryable and attempts < max_attempts:
-        await _set(
-            session,
-            item.id,
-            status=OutboxStatus.PENDING,
-            attempts=attempts,
-            last_error=error,
-            not_before=utcnow() + retry_delay(attempts),
-        )
-        return OutboxStatus.PENDING
-    await _set(session, item.id, status=OutboxStatus.FAILED, attempts=attempts, last_error=error)
-    return OutboxStatus.FAILED
+    retry = retryable and attempts < max_attempts
+    values: dict[str, Any] = {"attempts": attempts, "last_error": error}
+    if retry:
+        values.update(status=OutboxStatus.PENDING, not_before=utcnow() + retry_delay(attempts))
+    else:
+        values.update(status=OutboxStatus.FAILED)
+    await session.execute(update(OutboxMessage).where(OutboxMessage.id == item.id).values(values))
+    return OutboxStatus.PENDING if retry else OutboxStatus.FAILED
 
 
 async def mark_blocked(session: AsyncSession, item: OutboxItem, error: str) -> list[int]:
@@ -178,13 +185,6 @@ async def mark_blocked(session: AsyncSession, item: OutboxItem, error: str) -> l
         )
     )
     return stopped
-
-
-async def _set(session: AsyncSession, message_id: int, **values: Any) -> None:
-    await session.execute(
-        update(OutboxMessage).where(OutboxMessage.id == message_id).values(**values)
-    )
-    await session.commit()
 
 
 async def count_by_status(session: AsyncSession) -> dict[str, int]:

@@ -12,6 +12,7 @@ from storage.models import (
     ChannelIdentity,
     Child,
     ConsentRecord,
+    MediaFile,
     OutboxMessage,
     Person,
     RoleGrant,
@@ -75,6 +76,8 @@ async def forget_person(session: AsyncSession, person_id: int) -> None:
     )
     # The WhatsApp chat row holds the number and the window; it is not tied to the person by key.
     await session.execute(delete(WhatsAppChat).where(WhatsAppChat.address.in_(numbers)))
+    # Documents sent to those numbers (a /mydata export, say) go now, not when their links expire.
+    await session.execute(delete(MediaFile).where(MediaFile.recipient.in_(numbers)))
     deleted = await session.execute(delete(Person).where(Person.id == person_id))
     if getattr(deleted, "rowcount", 0) == 0:
         raise NotRegistered()

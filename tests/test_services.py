@@ -10,18 +10,24 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.chats import touch_inbound
 from services.consent import consent_for
+from services.delivery import apply_early_statuses, record_status
 from services.errors import AlreadyRegistered, InvalidScope, InviteProblem, NotAllowed
 from services.invites import Scope, create_invite, redeem_as_member
 from services.linking import offer_link
 from services.maintenance import purge
 from services.media import store_media
+from services.notify import fall_back
+from services.outbox import claim_due, enqueue, mark_blocked, mark_sent_many, release
 from services.people import Newcomer, register, set_locale
 from services.personal_data import export_person, forget_person
 from services.updates import first_time_seen
 from storage.base import utcnow
 from storage.models import (
+    ChannelIdentity,
     Child,
     ConsentRecord,
+    EarlyStatus,
+    OutboxMessage,
     Person,
     ProcessedUpdate,
     Role,
@@ -108,8 +114,62 @@ async def test_purge_drops_expired_media_codes_and_unregistered_numbers(
     now = utcnow()
     for address in ("77010000001", "77010000002"):  # registered, and a number that never did
         await touch_inbound(session, address, now)
-    await store_media(session, "a.json", "application/json", b"{}", now=now, ttl=DAY)
+    await store_media(session, "77010000002", "a.json", "application/json", b"{}", now=now, ttl=DAY)
     await offer_link(session, registration.actor.person_id, "whatsapp", now)
     counts = await purge(session, now + 3 * DAY, timedelta(days=7))
     assert (counts["media_files"], counts["link_codes"], counts["whatsapp_chats"]) == (1, 1, 1)
     assert list(await session.scalars(select(WhatsAppChat.address))) == ["77010000001"]
+
+
+async def outbox_row(session: AsyncSession, external_id: str = "1") -> OutboxMessage:
+    registration = await register(session, newcomer(external_id), consent_for("kk"))
+    await enqueue(
+        session,
+        identity_id=registration.actor.identity_id,
+        kind="k",
+        payload={"text": "hi"},
+        dedup_key=f"k{external_id}",
+        not_before=utcnow() + DAY,
+    )
+    await session.commit()
+    row = await session.scalar(
+        select(OutboxMessage).where(OutboxMessage.dedup_key == f"k{external_id}")
+    )
+    assert row is not None
+    return row
+
+
+async def test_a_status_callback_before_the_sid_is_stored_is_applied_later(
+    session: AsyncSession,
+) -> None:
+    row = await outbox_row(session)
+    assert await record_status(session, "SMearly", "delivered", None, utcnow()) is None
+    assert await record_status(session, "SMearly", "sent", None, utcnow()) is None  # older news
+    await mark_sent_many(session, [row.id], {row.id: "SMearly"})
+    assert await apply_early_statuses(session, ["SMearly"]) == 1
+    await session.refresh(row)
+    assert row.delivery_status == "delivered"
+    assert list(await session.scalars(select(EarlyStatus))) == []
+
+
+async def test_putting_a_row_back_does_not_undo_a_block(session: AsyncSession) -> None:
+    row = await outbox_row(session)
+    [claimed] = await claim_due(session, "telegram", utcnow() + 2 * DAY, 10, timedelta(minutes=1))
+    assert await mark_blocked(session, claimed, "blocked") == [row.id]
+    await session.commit()
+    await release(session, row.id, utcnow())
+    await session.refresh(row)
+    assert row.status == "blocked"
+
+
+async def test_fallback_of_a_message_for_later_stays_for_later(session: AsyncSession) -> None:
+    row = await outbox_row(session)
+    identity = await session.get(ChannelIdentity, row.identity_id)
+    assert identity is not None
+    session.add(ChannelIdentity(person_id=identity.person_id, channel="whatsapp", external_id="7"))
+    await session.commit()
+    fallback_id = await fall_back(session, row.id)
+    assert fallback_id is not None
+    fallback = await session.get(OutboxMessage, fallback_id)
+    assert fallback is not None and fallback.not_before == row.not_before
+    assert await fall_back(session, fallback_id) is None  # never a fallback of a fallback

@@ -97,7 +97,10 @@ async def set_last_inbound(app: App, user: WhatsAppUser, ago: timedelta) -> None
 
 
 async def rows(db: Db) -> list[OutboxMessage]:
-    return await db.all(select(OutboxMessage).order_by(OutboxMessage.id))
+    """The reminders queued by the test (not the bot's own notices)."""
+    return await db.all(
+        select(OutboxMessage).where(OutboxMessage.kind == KIND).order_by(OutboxMessage.id)
+    )
 
 
 # Incoming webhooks.
@@ -314,9 +317,17 @@ async def link_accounts(app: App, tg_user: TelegramUser, wa_user: WhatsAppUser) 
     return person_id
 
 
-async def link_preferring_whatsapp(app: App, tg_user: TelegramUser, wa_user: WhatsAppUser) -> None:
+async def link_preferring_whatsapp(
+    app: App, tg_user: TelegramUser, wa_user: WhatsAppUser, senders: Senders
+) -> None:
+    """Linked, WhatsApp preferred, and the Telegram account told about the link."""
     await link_accounts(app, tg_user, wa_user)
     await wa_user.press("WhatsApp")
+    assert (await senders.telegram.drain()).sent == 1
+    assert tg_user.last_text == (
+        "Your Qamqor account was just linked to WhatsApp (Дана). "
+        "If this was not you, tell the administration at once."
+    )
 
 
 async def test_linking_joins_the_whatsapp_number_to_the_telegram_person(
@@ -358,7 +369,7 @@ async def test_link_code_typed_on_the_same_channel_or_by_someone_registered_is_r
 async def test_linked_person_is_notified_once_on_the_preferred_channel(
     app: App, tg_user: TelegramUser, wa_user: WhatsAppUser, senders: Senders, db: Db
 ) -> None:
-    await link_preferring_whatsapp(app, tg_user, wa_user)
+    await link_preferring_whatsapp(app, tg_user, wa_user, senders)
     before_tg = len(tg_user.texts())
     before_wa = len(wa_user.messages())
     telegram_identity = await identity(app, "telegram", tg_user.external_id)
@@ -376,7 +387,7 @@ async def test_linked_person_is_notified_once_on_the_preferred_channel(
 async def test_refused_whatsapp_notification_falls_back_to_telegram_once(
     app: App, tg_user: TelegramUser, wa_user: WhatsAppUser, senders: Senders, db: Db
 ) -> None:
-    await link_preferring_whatsapp(app, tg_user, wa_user)
+    await link_preferring_whatsapp(app, tg_user, wa_user, senders)
     await set_last_inbound(app, wa_user, timedelta(hours=30))  # the window has closed
     await queue_reminder(app, await identity(app, "whatsapp", wa_user.external_id))
     assert (await senders.whatsapp.drain()).failed == 1  # no template for this kind
@@ -391,7 +402,7 @@ async def test_refused_whatsapp_notification_falls_back_to_telegram_once(
 async def test_undelivered_status_callback_falls_back_to_the_other_channel(
     app: App, tg_user: TelegramUser, wa_user: WhatsAppUser, senders: Senders, db: Db
 ) -> None:
-    await link_preferring_whatsapp(app, tg_user, wa_user)
+    await link_preferring_whatsapp(app, tg_user, wa_user, senders)
     await queue_reminder(app, await identity(app, "telegram", tg_user.external_id))
     await senders.whatsapp.drain()
     sent = wa_user.messages()[-1]
@@ -404,13 +415,13 @@ async def test_undelivered_status_callback_falls_back_to_the_other_channel(
     assert tg_user.last_text == "Lesson at 15:00"
     first = (await rows(db))[0]
     assert (first.delivery_status, first.delivery_error) == ("undelivered", "63016")
-    assert await db.count(OutboxMessage) == 2
+    assert len(await rows(db)) == 2
 
 
 async def test_opted_out_number_is_blocked_and_its_queued_messages_go_to_telegram(
     app: App, tg_user: TelegramUser, wa_user: WhatsAppUser, senders: Senders, db: Db
 ) -> None:
-    await link_preferring_whatsapp(app, tg_user, wa_user)
+    await link_preferring_whatsapp(app, tg_user, wa_user, senders)
     for key in ("r1", "r2"):
         await queue_reminder(app, await identity(app, "whatsapp", wa_user.external_id), key)
     wa_user.twilio.fail_next(400, 21610)  # the number opted out
@@ -442,3 +453,31 @@ async def test_buttons_removed_by_an_edit_send_nothing_and_close_the_options(
     await bot.edit_message_reply_markup(chat_id=wa_user.id, message_id=sent.message_id)
     assert wa_user.bodies() == ["Pick one\n\n1. OK"]  # no empty message went to Twilio
     assert await db.scalar(select(WhatsAppChat.choices)) is None
+
+
+async def test_wrong_link_codes_stop_after_five_tries(
+    app: App, tg_user: TelegramUser, wa_user: WhatsAppUser, db: Db
+) -> None:
+    await registered(app, tg_user, Role.PARENT)
+    await tg_user.send("/link")
+    code = tg_user.last_text.split("/link ")[1].split()[0]
+    assert len(code) == 8 and code.isdigit()
+    wrong = f"{(int(code) + 1) % 10**8:08d}"
+    for _ in range(5):
+        await wa_user.send(f"/link {wrong}")
+    await wa_user.send(f"/link {code}")  # even the right one, now
+    too_many = "Too many wrong codes. Please wait a quarter of an hour and try again."
+    assert wa_user.last_text == app.i18n.gettext(too_many, locale="kk")
+    assert await db.count(ChannelIdentity) == 1
+
+
+async def test_forget_takes_back_documents_whose_links_have_not_expired(
+    app: App, wa_user: WhatsAppUser, twilio: TwilioStandIn
+) -> None:
+    await registered(app, wa_user, Role.VOLUNTEER)
+    await wa_user.send("/mydata")
+    [url] = twilio.messages(wa_user.address)[-1].media_urls
+    assert (await wa_user.fetch_media(url))[0] == 200
+    await wa_user.send("/forget")
+    await wa_user.press("Yes")
+    assert (await wa_user.fetch_media(url))[0] == 404

@@ -7,6 +7,7 @@ result. The options a message offers are stored per number, so a reply "2" can b
 
 from __future__ import annotations
 
+import logging
 import mimetypes
 from collections.abc import Sequence
 from datetime import timedelta
@@ -16,6 +17,7 @@ from aiogram import Bot
 from aiogram.client.default import DefaultBotProperties
 from aiogram.methods import AnswerCallbackQuery, SendDocument, SendPhoto, TelegramMethod
 from aiogram.types import BufferedInputFile, URLInputFile
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.choices import Choices, Style
@@ -28,6 +30,8 @@ from services.chats import load_choices, save_choices
 from services.media import store_media
 from storage.base import utcnow
 from storage.engine import current_session
+
+log = logging.getLogger(__name__)
 
 # aiogram wants a bot id and token; this one can never be a real Telegram bot's.
 BOT_ID = 1
@@ -63,7 +67,7 @@ class WhatsAppChannel:
         chat = _chat_of(method, rendered)
         if rendered is None or chat is None:
             return raw  # nothing a person sees (menus, typing...)
-        media_urls = await self._media(method)
+        media_urls = await self._media(method, str(chat))
         body = _caption(method, bot.default.parse_mode) if media_urls else rendered.text
         await self.deliver(str(chat), rendered, message_id, body=body, media_urls=media_urls)
         return raw
@@ -96,16 +100,26 @@ class WhatsAppChannel:
         return sids
 
     async def _remember(self, address: str, rendered: Rendered, message_id: int | None) -> None:
-        # Inside an update: its own transaction (committed with it); else a short one of our own.
-        session = current_session.get()
-        if session is not None:
-            await _update_choices(session, address, rendered, message_id)
-            return
-        async with self.sessions() as own:
-            await _update_choices(own, address, rendered, message_id)
-            await own.commit()
+        """Store the options the person may now answer with.
 
-    async def _media(self, method: TelegramMethod[Any]) -> list[str]:
+        Inside an update this commits the update's session too: what the person was shown and
+        the conversation state behind it go together, and no write lock is held while the
+        next message travels to Twilio.
+        """
+        session = current_session.get()
+        try:
+            if session is not None:
+                await _update_choices(session, address, rendered, message_id)
+                await session.commit()
+                return
+            async with self.sessions() as own:
+                await _update_choices(own, address, rendered, message_id)
+                await own.commit()
+        except SQLAlchemyError:
+            # The message is out already; failing here would only get it sent twice.
+            log.exception("could not store the options sent to %s", address)
+
+    async def _media(self, method: TelegramMethod[Any], address: str) -> list[str]:
         file = (
             method.document
             if isinstance(method, SendDocument)
@@ -123,13 +137,13 @@ class WhatsAppChannel:
         session = current_session.get()
         if session is not None:
             token, expires_at = await store_media(
-                session, name, content_type, file.data, now=utcnow(), ttl=self.media_ttl
+                session, address, name, content_type, file.data, now=utcnow(), ttl=self.media_ttl
             )
             await session.commit()
         else:
             async with self.sessions() as own:
                 token, expires_at = await store_media(
-                    own, name, content_type, file.data, now=utcnow(), ttl=self.media_ttl
+                    own, address, name, content_type, file.data, now=utcnow(), ttl=self.media_ttl
                 )
                 await own.commit()
         return [self.media.url(token, name, expires_at)]

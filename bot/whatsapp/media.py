@@ -26,6 +26,6 @@ class MediaLinks:
 
     def verify(self, token: str, expires: str, signature: str, now: datetime) -> bool:
         """Valid signature and not expired; the stored row's own expiry is checked as well."""
-        if not expires.isdigit() or int(expires) <= now.timestamp():
+        if not (expires.isascii() and expires.isdecimal()) or int(expires) <= now.timestamp():
             return False
         return hmac.compare_digest(self.signature(token, int(expires)), signature)

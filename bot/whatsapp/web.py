@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
+from urllib.parse import quote
 
 from aiohttp import web
 from twilio.request_validator import RequestValidator
@@ -83,7 +84,11 @@ def add_whatsapp_routes(
         return web.Response(
             body=found.data,
             content_type=found.content_type,
-            headers={"Cache-Control": "private, no-store"},
+            headers={
+                "Cache-Control": "private, no-store",
+                "Content-Disposition": f"attachment; filename*=UTF-8''{quote(found.filename)}",
+                "X-Content-Type-Options": "nosniff",
+            },
         )
 
     web_app.router.add_post(WHATSAPP_PATH, signed(transport.receive, empty_twiml, "message"))

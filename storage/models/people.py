@@ -43,7 +43,11 @@ class ChannelIdentity(Base):
     """One account on one channel (a Telegram user id, a WhatsApp number) of a person."""
 
     __tablename__ = "channel_identity"
-    __table_args__ = (UniqueConstraint("channel", "external_id"),)
+    # One account per channel and person: linking must not attach a second one.
+    __table_args__ = (
+        UniqueConstraint("channel", "external_id"),
+        UniqueConstraint("person_id", "channel"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"), index=True)
@@ -127,3 +131,14 @@ class LinkCode(Base):
     channel: Mapped[str] = mapped_column(String(16))  # where it was shown
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     expires_at: Mapped[datetime]
+
+
+class LinkAttempt(Base):
+    """Wrong link codes typed by one account lately: guessing is cut off after a few."""
+
+    __tablename__ = "link_attempt"
+
+    channel: Mapped[str] = mapped_column(String(16), primary_key=True)
+    external_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    window_started_at: Mapped[datetime]

@@ -97,8 +97,21 @@ class MediaFile(Base):
     __tablename__ = "media_file"
 
     token: Mapped[str] = mapped_column(String(64), primary_key=True)
+    # Whom it was sent to (a WhatsApp number), so /forget can take it back before it expires.
+    recipient: Mapped[str] = mapped_column(String(64), index=True)
     filename: Mapped[str] = mapped_column(String(200))
     content_type: Mapped[str] = mapped_column(String(100))
     data: Mapped[bytes] = mapped_column(LargeBinary)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(index=True)
+
+
+class EarlyStatus(Base):
+    """A status callback that came before we had stored the message's id; applied when we do."""
+
+    __tablename__ = "early_status"
+
+    provider_sid: Mapped[str] = mapped_column(String(64), primary_key=True)
+    status: Mapped[str] = mapped_column(String(16))
+    error_code: Mapped[str | None] = mapped_column(String(32))
+    received_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
