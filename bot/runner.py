@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import signal
 from collections.abc import AsyncIterator
 from datetime import timedelta
 
@@ -54,7 +55,21 @@ async def run(settings: Settings) -> None:
 
             await run_polling(app, bot)
         else:
-            await asyncio.Event().wait()
+            await until_stopped()
+
+
+async def until_stopped() -> None:
+    """Serve until SIGTERM or Ctrl+C; then every context above closes in order."""
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    signals = (signal.SIGTERM, signal.SIGINT)
+    for number in signals:
+        loop.add_signal_handler(number, stop.set)
+    try:
+        await stop.wait()
+    finally:
+        for number in signals:
+            loop.remove_signal_handler(number)
 
 
 @contextlib.asynccontextmanager
