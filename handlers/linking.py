@@ -42,7 +42,7 @@ async def cmd_link(
         await message.answer(
             _(
                 "To use Qamqor here, send /start. If you already use it in another messenger, "
-                "send /link there and type the code you get here: /link 123456"
+                "send /link there and type the code you get here: /link 12345678"
             )
         )
         return

@@ -481,3 +481,15 @@ async def test_forget_takes_back_documents_whose_links_have_not_expired(
     await wa_user.send("/forget")
     await wa_user.press("Yes")
     assert (await wa_user.fetch_media(url))[0] == 404
+
+
+async def test_link_without_a_code_tells_a_newcomer_what_to_do(
+    app: App, wa_user: WhatsAppUser, db: Db
+) -> None:
+    await wa_user.send("/link")
+    guidance = (
+        "To use Qamqor here, send /start. If you already use it in another messenger, "
+        "send /link there and type the code you get here: /link 12345678"
+    )
+    assert wa_user.last_text == app.i18n.gettext(guidance, locale="kk")
+    assert await db.count(Person) == 0
