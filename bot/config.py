@@ -28,6 +28,8 @@ class Settings(BaseSettings):
     # {"kind": {"kk": "HX...", "ru": "HX...", "en": "HX..."}}: approved Content SIDs for
     # messages that may have to go outside WhatsApp's 24-hour window.
     whatsapp_templates: dict[str, dict[str, str]] = Field(default_factory=dict)
+    # {"1": "HX...", "2": "HX...", "3": "HX..."}: quick-reply templates by number of buttons.
+    whatsapp_quick_replies: dict[str, str] = Field(default_factory=dict)
     media_url_ttl_minutes: int = Field(15, ge=1)
 
     outbox_telegram_rate: float = Field(30.0, gt=0)

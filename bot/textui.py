@@ -70,6 +70,9 @@ class Rendered:
     is_message: bool = False  # a new message: earlier inline options are no longer the latest
     removes_keyboard: bool = False
     edited_message_id: int | None = None
+    # `text` in two parts, for channels that show buttons themselves (WhatsApp quick replies).
+    body: str = ""
+    keyboard: str = ""
 
 
 def next_choices(current: Choices | None, rendered: Rendered) -> Choices | None:
@@ -123,6 +126,8 @@ def render(
         choices,
         is_message=True,
         removes_keyboard=isinstance(markup, ReplyKeyboardRemove),
+        body=body,
+        keyboard=keyboard_text,
     )
 
 
@@ -198,6 +203,8 @@ def _render_edit(
         method.chat_id,
         choices,
         edited_message_id=method.message_id,
+        body=body,
+        keyboard=keyboard_text,
     )
 
 

@@ -27,6 +27,7 @@ from tests.whatsapp_driver import WhatsAppUser
 PG_URL = os.environ.get("QAMQOR_TEST_DATABASE_URL")
 REDIS_URL = os.environ.get("QAMQOR_TEST_REDIS_URL")
 PUBLIC_URL = "https://qamqor.example"
+QUICK_REPLY_TEMPLATES = {str(n): f"HXquick{n}" for n in (1, 2, 3)}
 
 
 @pytest.fixture
@@ -125,9 +126,10 @@ class MakeUser(Protocol):
     def __call__(self, first_name: str = ..., language_code: str | None = ...) -> ChatUser: ...
 
 
-@pytest.fixture(params=["telegram", "whatsapp"])
+@pytest.fixture(params=["telegram", "whatsapp", "whatsapp_buttons"])
 def channel(request: pytest.FixtureRequest) -> str:
-    """Every conversation test runs on both channels."""
+    """Every conversation test runs on both channels; WhatsApp with numbered options, and with
+    quick-reply buttons (up to three options) as where templates are configured."""
     return str(request.param)
 
 
@@ -142,11 +144,13 @@ def make_user(
 ) -> MakeUser:
     """People on the test's channel; on WhatsApp the language_code is unknown, as there."""
     counter = iter(range(1001, 10**6))
-    local_url = whatsapp[1]
+    transport, local_url = whatsapp
+    if channel == "whatsapp_buttons":
+        transport.channel.quick_replies = QUICK_REPLY_TEMPLATES
 
     def factory(first_name: str = "Айгерім", language_code: str | None = "kk") -> ChatUser:
         number = next(counter)
-        if channel == "whatsapp":
+        if channel.startswith("whatsapp"):
             return WhatsAppUser(
                 twilio, local_url, PUBLIC_URL, app.session_factory, 77010000000 + number, first_name
             )

@@ -34,7 +34,7 @@ from storage.models import (
     WhatsAppChat,
 )
 from tests.builders import registered
-from tests.conftest import PUBLIC_URL, Db
+from tests.conftest import PUBLIC_URL, QUICK_REPLY_TEMPLATES, Db
 from tests.driver import TelegramUser
 from tests.standins.telegram_api import TelegramStandIn
 from tests.standins.twilio_api import TwilioStandIn
@@ -493,3 +493,35 @@ async def test_link_without_a_code_tells_a_newcomer_what_to_do(
     )
     assert wa_user.last_text == app.i18n.gettext(guidance, locale="kk")
     assert await db.count(Person) == 0
+
+
+async def test_up_to_three_options_go_as_quick_reply_buttons_where_configured(
+    wa_user: WhatsAppUser, whatsapp: Transport, db: Db
+) -> None:
+    whatsapp[0].channel.quick_replies = QUICK_REPLY_TEMPLATES
+    await wa_user.send("/start")
+    greeting = wa_user.messages()[-1]
+    assert greeting.content_sid == "HXquick3" and not greeting.body
+    assert greeting.content_variables["1"].startswith("Сәлеметсіз бе!")
+    assert [greeting.content_variables[k] for k in "234"] == ["Қазақша", "Русский", "English"]
+    await wa_user.tap("English")
+    consent = wa_user.messages()[-1]
+    assert consent.content_sid == "HXquick2"
+    assert [consent.content_variables[k] for k in "23"] == ["✅ I agree", "✖️ I do not agree"]
+    await wa_user.tap("I agree")
+    who = wa_user.messages()[-1]  # four roles: more than WhatsApp's three buttons
+    assert who.content_sid is None and who.body.startswith("Who are you?\n\n1. ")
+    await wa_user.press("Volunteer")
+    assert await db.all(select(Person.locale)) == ["en"]
+
+
+async def test_a_refused_quick_reply_template_falls_back_to_numbered_options(
+    wa_user: WhatsAppUser, whatsapp: Transport, twilio: TwilioStandIn
+) -> None:
+    whatsapp[0].channel.quick_replies = QUICK_REPLY_TEMPLATES
+    twilio.fail_next(400, 21655, "The ContentSid is invalid")
+    await wa_user.send("/start")
+    [greeting] = wa_user.messages()
+    assert greeting.content_sid is None and "3. English" in greeting.body
+    await wa_user.press("English")
+    assert wa_user.messages()[-1].content_sid == "HXquick2"

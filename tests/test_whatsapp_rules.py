@@ -10,10 +10,12 @@ from twilio.base.exceptions import TwilioRestException
 
 from bot.choices import Choices, Option, Press, Say, ShareContact
 from bot.couriers import PermanentFailure, RecipientBlocked, RetryAfter, TemporaryFailure
+from bot.textui import Rendered
 from bot.whatsapp.address import address_of, chat_id_of
 from bot.whatsapp.gateway import split_body, translate
 from bot.whatsapp.inbound import Inbound, parse_inbound, to_update
 from bot.whatsapp.media import MediaLinks
+from bot.whatsapp.quick_replies import quick_reply
 from services.chats import within_window
 from services.delivery import moves_forward
 from services.linking import preferred_of
@@ -147,3 +149,29 @@ def test_typed_text_and_commands_pass_through_as_messages() -> None:
     assert message["text"] == "/help" and message["entities"][0]["type"] == "bot_command"
     assert "language_code" not in message["from"]
     assert after is None
+
+
+def rendered_with(labels: list[str], keyboard_extra: str = "", body: str = "Pick") -> Rendered:
+    options = tuple(Option(n, label, Press(str(n))) for n, label in enumerate(labels, start=1))
+    keyboard = "\n".join(f"{o.number}. {o.label}" for o in options) + keyboard_extra
+    return Rendered(body, 1, Choices(options, "inline"), body=body, keyboard=keyboard)
+
+
+def test_quick_replies_only_for_up_to_three_short_options_with_a_template() -> None:
+    templates = {"1": "HX1", "2": "HX2", "3": "HX3"}
+    assert quick_reply(rendered_with(["Yes", "No"]), templates) == (
+        "HX2",
+        {"1": "Pick", "2": "Yes", "3": "No"},
+    )
+    assert quick_reply(rendered_with(["a", "b", "c", "d"]), templates) is None
+    assert quick_reply(rendered_with(["x" * 21]), templates) is None
+    assert quick_reply(rendered_with(["Yes"], "\n🔗 Site (https://e.kz)"), templates) is None
+    assert quick_reply(rendered_with(["Yes"], body="y" * 1025), templates) is None
+    assert quick_reply(rendered_with(["Yes", "No"]), {"3": "HX3"}) is None
+    assert quick_reply(rendered_with(["Yes"]), {}) is None
+
+
+def test_a_tapped_button_picks_its_option_by_id() -> None:
+    form = {**FROM, "Body": "Yes", "ButtonText": "Yes", "ButtonPayload": "3"}
+    assert parse_inbound(form).text == "3"
+    assert parse_inbound({**form, "ButtonPayload": "promo-42"}).text == "Yes"

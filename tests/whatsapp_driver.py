@@ -63,12 +63,24 @@ class WhatsAppUser:
         assert status == 200, f"the webhook answered {status}"
 
     async def press(self, label: str) -> None:
-        """Answer with the number of the option whose text contains `label`."""
+        """Pick the option whose text contains `label`: tap its button, or type its number."""
         for number, text in self.options():
             if label in text:
-                await self.send(str(number))
+                if self._latest_with_options().content_sid:
+                    await self.tap(label)
+                else:
+                    await self.send(str(number))
                 return
         raise AssertionError(f"no option {label!r} in {self.buttons()}")
+
+    async def tap(self, label: str) -> None:
+        """Tap the quick-reply button whose title contains `label`, as WhatsApp sends it."""
+        sent = next(m for m in reversed(self.messages()) if m.content_sid)
+        buttons = {title: number for number, title in _buttons(sent)}
+        title = next((title for title in buttons if label in title), None)
+        assert title is not None, f"no button {label!r} in {list(buttons)}"
+        form = self.form(title, ButtonText=title, ButtonPayload=str(buttons[title]))
+        assert await self.post(form) == 200
 
     async def press_data(self, data: str) -> None:
         """An option from an older message (stale or forged) picked by number.
@@ -91,7 +103,8 @@ class WhatsAppUser:
         return self.twilio.messages(self.address)
 
     def bodies(self) -> list[str]:
-        return [m.body or "" for m in self.messages()]
+        """Each message's text as the person reads it (a quick reply's body is a variable)."""
+        return [m.body or m.content_variables.get("1", "") for m in self.messages()]
 
     def texts(self) -> list[str]:
         """What the bot said to me, without the numbered options and without alerts."""
@@ -104,11 +117,12 @@ class WhatsAppUser:
         return texts[-1]
 
     def options(self) -> list[tuple[int, str]]:
-        for body in reversed(self.bodies()):
-            found = [_option(line) for line in body.splitlines()]
-            options = [o for o in found if o is not None]
-            if options:
-                return options
+        return _options(self._latest_with_options())
+
+    def _latest_with_options(self) -> SentMessage:
+        for message in reversed(self.messages()):
+            if _options(message):
+                return message
         raise AssertionError("the bot offered me no options")
 
     def buttons(self) -> list[str]:
@@ -130,6 +144,21 @@ class WhatsAppUser:
         assert status == 200, f"media link answered {status}"
         filename = url.split("?")[0].rsplit("/", 1)[-1]
         return filename, body, sent.body or ""
+
+
+def _options(message: SentMessage) -> list[tuple[int, str]]:
+    if message.content_sid:
+        return _buttons(message)
+    found = [_option(line) for line in (message.body or "").splitlines()]
+    return [o for o in found if o is not None]
+
+
+def _buttons(message: SentMessage) -> list[tuple[int, str]]:
+    """Quick-reply buttons: variable "2" is the title of option 1, and so on."""
+    variables = message.content_variables
+    return [
+        (int(k) - 1, v) for k, v in sorted(variables.items(), key=lambda kv: int(kv[0])) if k != "1"
+    ]
 
 
 def _option(line: str) -> tuple[int, str] | None:

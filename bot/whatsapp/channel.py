@@ -21,11 +21,13 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.choices import Choices, Style
+from bot.couriers import PermanentFailure
 from bot.screen_session import CallResults, ScreenSession, as_int
 from bot.textui import Rendered, next_choices, plain_text, render
 from bot.whatsapp.address import address_of
 from bot.whatsapp.gateway import TwilioGateway, split_body
 from bot.whatsapp.media import MediaLinks
+from bot.whatsapp.quick_replies import QuickReplyTemplates, quick_reply
 from services.chats import load_choices, save_choices
 from services.media import store_media
 from storage.base import utcnow
@@ -48,12 +50,14 @@ class WhatsAppChannel:
         *,
         media_ttl: timedelta,
         status_callback: str | None = None,
+        quick_replies: QuickReplyTemplates | None = None,
     ) -> None:
         self.gateway = gateway
         self.sessions = session_factory
         self.media = media
         self.media_ttl = media_ttl
         self.status_callback = status_callback
+        self.quick_replies = quick_replies or {}
         self.results = CallResults(BOT_USER)
         self.bot = Bot(
             BOT_TOKEN,
@@ -68,7 +72,7 @@ class WhatsAppChannel:
         if rendered is None or chat is None:
             return raw  # nothing a person sees (menus, typing...)
         media_urls = await self._media(method, str(chat))
-        body = _caption(method, bot.default.parse_mode) if media_urls else rendered.text
+        body = _caption(method, bot.default.parse_mode) if media_urls else None
         await self.deliver(str(chat), rendered, message_id, body=body, media_urls=media_urls)
         return raw
 
@@ -83,6 +87,22 @@ class WhatsAppChannel:
         status_callback: str | None = None,
     ) -> list[str]:
         """Send what `rendered` shows to the number and remember its options; the MessageSids."""
+        quick = quick_reply(rendered, self.quick_replies) if body is None else None
+        if quick is not None:
+            content_sid, variables = quick
+            try:
+                sid = await self.gateway.send(
+                    address_of(address),
+                    content_sid=content_sid,
+                    variables=variables,
+                    status_callback=status_callback,
+                )
+            except PermanentFailure as error:
+                # A template gone or misconfigured must not cost the person the message.
+                log.warning("quick reply refused (%s): sending numbered options", error)
+            else:
+                await self._remember(address, rendered, message_id)
+                return [sid]
         text = rendered.text if body is None else body
         # Removing a message's buttons shows nothing new: WhatsApp gets no empty message.
         parts = split_body(text) or ([""] if media_urls else [])

@@ -36,8 +36,11 @@ def parse_inbound(form: Mapping[str, str]) -> Inbound:
     if not sid.startswith(("SM", "MM")) or len(sid) > 64:
         raise ValueError("no MessageSid")
     chat_id = chat_id_of(form.get("From", ""))
-    # A quick-reply button sends its title as the body; a media-only message has no body.
-    text = (form.get("Body") or form.get("ButtonText") or "").strip()
+    # A quick-reply button of ours sends its id, the option's number; a media-only message
+    # has no body.
+    payload = (form.get("ButtonPayload") or "").strip()
+    text = payload if payload.isdecimal() else (form.get("Body") or form.get("ButtonText") or "")
+    text = text.strip()
     name = (form.get("ProfileName") or "").strip()[:64] or f"+{chat_id}"
     return Inbound(sid, chat_id, name, text)
 

@@ -29,6 +29,7 @@ async def whatsapp_transport(app: App) -> AsyncIterator[WhatsAppTransport]:
         app.session_factory,
         MediaLinks(s.public_base_url, token),
         media_ttl=timedelta(minutes=s.media_url_ttl_minutes),
+        quick_replies=s.whatsapp_quick_replies,
     )
     try:
         yield WhatsAppTransport(app.dispatcher, app.session_factory, channel)
