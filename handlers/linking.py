@@ -14,8 +14,7 @@ from handlers.callbacks import PreferCb
 from handlers.fmt import local_datetime
 from handlers.menu import publish_chat_commands
 from services.errors import LinkProblem, NotAllowed
-from services.linking import Channels, offer_link, prefer_channel, redeem_link
-from services.notify import tell_account
+from services.linking import Channels, offer_link, prefer_channel, redeem_link, tell_owner
 from services.people import Actor
 from storage.base import utcnow
 
@@ -70,14 +69,12 @@ async def link_with_code(
     actor = linked.actor
     here = CHANNEL_NAMES.get(channel, channel)
     with i18n.use_locale(actor.locale):
-        if linked.shown_to is not None:
-            # Someone who guessed or saw the code must not go unnoticed by the owner.
-            notice = _(
-                "Your Qamqor account was just linked to {channel} ({name}). If this was not "
-                "you, tell the administration at once."
-            ).format(channel=here, name=message.from_user.full_name)
-            key = f"link:{linked.shown_to}:{channel}:{message.from_user.id}"
-            await tell_account(session, linked.shown_to, notice, key)
+        # Someone who guessed or saw the code must not go unnoticed by the owner.
+        notice = _(
+            "Your Qamqor account was just linked to {channel} ({name}). If this was not "
+            "you, tell the administration at once."
+        ).format(channel=here, name=message.from_user.full_name)
+        await tell_owner(session, linked, notice)
         await message.answer(
             _("Linked! {name}, you can now use Qamqor here too.").format(name=actor.full_name)
         )

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.base import utcnow
@@ -46,16 +46,6 @@ async def save_choices(session: AsyncSession, address: str, choices: dict[str, A
         .where(WhatsAppChat.address == address)
         .values(choices=choices, updated_at=utcnow())
     )
-
-
-async def last_inbound(session: AsyncSession, address: str) -> datetime | None:
-    return await session.scalar(
-        select(WhatsAppChat.last_inbound_at).where(WhatsAppChat.address == address)
-    )
-
-
-async def forget_chat(session: AsyncSession, address: str) -> None:
-    await session.execute(delete(WhatsAppChat).where(WhatsAppChat.address == address))
 
 
 async def _ensure(session: AsyncSession, address: str) -> None:

@@ -36,18 +36,11 @@ class InvalidScope(DomainError):
 
 
 class LinkProblem(DomainError):
-    """A link code that cannot join two accounts; `reason` is one of LINK_REASONS."""
+    """A link code that cannot join two accounts.
+
+    `reason`: unknown, expired, same_channel, registered_elsewhere, channel_taken or too_many.
+    """
 
     def __init__(self, reason: str) -> None:
         super().__init__(reason)
         self.reason = reason
-
-
-LINK_REASONS = (
-    "unknown",
-    "expired",
-    "same_channel",
-    "registered_elsewhere",
-    "channel_taken",
-    "too_many",
-)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import secrets
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -11,6 +10,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.errors import LinkProblem, NotAllowed, NotRegistered
+from services.notify import preferred_of, tell_account
 from services.people import Actor, load_actor
 from services.uow import unit_of_work
 from storage.models import ChannelIdentity, LinkAttempt, LinkCode, Person
@@ -52,12 +52,6 @@ def new_code() -> str:
 def guessing_stopped(failures: int, window_started_at: datetime, now: datetime) -> bool:
     """After MAX_FAILURES wrong codes, an account waits out the window before trying again."""
     return failures >= MAX_FAILURES and now - window_started_at < LINK_CODE_TTL
-
-
-def preferred_of(linked: Sequence[tuple[str, datetime]], chosen: str | None) -> str:
-    """The chosen channel while it is linked, else the one the person registered on first."""
-    channels = [channel for channel, _ in sorted(linked, key=lambda pair: pair[1])]
-    return chosen if chosen in channels else channels[0]
 
 
 async def offer_link(
@@ -166,6 +160,14 @@ async def _count_failure(
         attempts.failures, attempts.window_started_at = 1, now
     else:
         attempts.failures += 1
+
+
+async def tell_owner(session: AsyncSession, linked: Linked, text: str) -> None:
+    """Tell the account the code was shown to that another one joined it (once); commits."""
+    if linked.shown_to is None:
+        return
+    key = f"link:{linked.shown_to}:{linked.actor.identity_id}"
+    await tell_account(session, linked.shown_to, text, key)
 
 
 async def channels_of(session: AsyncSession, person_id: int) -> Channels:

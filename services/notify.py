@@ -2,18 +2,24 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.linking import preferred_of
 from services.outbox import enqueue
 from storage.base import utcnow
 from storage.models import ChannelIdentity, OutboxMessage, Person
 
 FALLBACK_SUFFIX = "~fallback"
+
+
+def preferred_of(linked: Sequence[tuple[str, datetime]], chosen: str | None) -> str:
+    """The chosen channel while it is linked, else the one the person registered on first."""
+    channels = [channel for channel, _ in sorted(linked, key=lambda pair: pair[1])]
+    return chosen if chosen in channels else channels[0]
 
 
 async def route(session: AsyncSession, person_id: int) -> list[int]:

@@ -121,11 +121,14 @@ async def mark_sent_many(
         .where(OutboxMessage.id.in_(message_ids))
         .values(status=OutboxStatus.SENT, sent_at=utcnow(), last_error=None)
     )
-    for message_id, sid in (provider_sids or {}).items():
+    if provider_sids:
+        # One executemany by primary key for the whole group.
         await session.execute(
-            update(OutboxMessage)
-            .where(OutboxMessage.id == message_id)
-            .values(provider_sid=sid, delivery_status="queued")
+            update(OutboxMessage),
+            [
+                {"id": message_id, "provider_sid": sid, "delivery_status": "queued"}
+                for message_id, sid in provider_sids.items()
+            ],
         )
     await session.commit()
 

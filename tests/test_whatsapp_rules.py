@@ -18,7 +18,7 @@ from bot.whatsapp.media import MediaLinks
 from bot.whatsapp.quick_replies import quick_reply
 from services.chats import within_window
 from services.delivery import moves_forward
-from services.linking import preferred_of
+from services.notify import preferred_of
 
 NOW = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
 FROM = {"MessageSid": "SM" + "a" * 32, "From": "whatsapp:+77011234567", "Body": "2"}

@@ -7,9 +7,10 @@ result. The options a message offers are stored per number, so a reply "2" can b
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import mimetypes
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
 from datetime import timedelta
 from typing import Any
 
@@ -126,15 +127,9 @@ class WhatsAppChannel:
         the conversation state behind it go together, and no write lock is held while the
         next message travels to Twilio.
         """
-        session = current_session.get()
         try:
-            if session is not None:
+            async with self._committed() as session:
                 await _update_choices(session, address, rendered, message_id)
-                await session.commit()
-                return
-            async with self.sessions() as own:
-                await _update_choices(own, address, rendered, message_id)
-                await own.commit()
         except SQLAlchemyError:
             # The message is out already; failing here would only get it sent twice.
             log.exception("could not store the options sent to %s", address)
@@ -154,19 +149,23 @@ class WhatsAppChannel:
         name = file.filename or "file"
         content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
         # Twilio fetches the file as soon as it gets the message: it must be committed first.
-        session = current_session.get()
-        if session is not None:
+        async with self._committed() as session:
             token, expires_at = await store_media(
                 session, address, name, content_type, file.data, now=utcnow(), ttl=self.media_ttl
             )
-            await session.commit()
-        else:
-            async with self.sessions() as own:
-                token, expires_at = await store_media(
-                    own, address, name, content_type, file.data, now=utcnow(), ttl=self.media_ttl
-                )
-                await own.commit()
         return [self.media.url(token, name, expires_at)]
+
+    @contextlib.asynccontextmanager
+    async def _committed(self) -> AsyncIterator[AsyncSession]:
+        """The update's session when inside one, else a short one of our own; committed after."""
+        session = current_session.get()
+        if session is not None:
+            yield session
+            await session.commit()
+            return
+        async with self.sessions() as own:
+            yield own
+            await own.commit()
 
     async def close(self) -> None:
         await self.gateway.close()
