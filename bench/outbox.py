@@ -22,18 +22,21 @@ from aiogram.client.telegram import TelegramAPIServer
 from sqlalchemy import insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.couriers import Courier, TelegramCourier
-from bot.outbox_queue import DrainStats
-from bot.outbox_sender import OutboxSender
+from bot.outbox.couriers import Courier
+from bot.outbox.queue import DrainStats
+from bot.outbox.sender import OutboxSender
+from bot.telegram.courier import TelegramCourier
 from bot.whatsapp.channel import WhatsAppChannel
 from bot.whatsapp.courier import WhatsAppCourier
 from bot.whatsapp.gateway import TwilioGateway
 from bot.whatsapp.media import MediaLinks
-from services import outbox
+from services.messaging import outbox
 from storage.base import utcnow
 from storage.engine import create_engine, create_session_factory
 from storage.migrate import upgrade
-from storage.models import ChannelIdentity, OutboxMessage, Person, WhatsAppChat
+from storage.models.messaging import OutboxMessage
+from storage.models.people import ChannelIdentity, Person
+from storage.models.whatsapp import WhatsAppChat
 from tests.standins.telegram_api import TelegramStandIn
 from tests.standins.twilio_api import SANDBOX_NUMBER, TwilioStandIn
 

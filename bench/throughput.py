@@ -19,8 +19,9 @@ from typing import Any
 from aiogram import Bot, Dispatcher, Router
 from aiogram.types import Message, Update
 
-from bot.app import App, build_app, make_telegram_bot
+from bot.app import App, build_app
 from bot.config import Settings
+from bot.telegram.bot import make_telegram_bot
 from tests.standins.telegram_api import TelegramStandIn
 
 

@@ -3,39 +3,35 @@
 from __future__ import annotations
 
 from aiogram import Dispatcher
-from aiogram.fsm.storage.base import BaseStorage
 from aiogram.utils.i18n import I18n
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.middlewares import ActorMiddleware, PersonI18nMiddleware, SessionMiddleware
-from handlers import get_routers
-from handlers.deeplinks import DeepLinks
-from handlers.errors import router as errors_router
+from bot.features import Assembly
+from bot.middlewares.i18n import PersonI18nMiddleware
+from bot.middlewares.update import UpdateMiddleware
+from bot.state.stores import StateStore
+from handlers.common.deeplinks import DeepLinks
+from handlers.features import routers
 
 
 def build_dispatcher(
     session_factory: async_sessionmaker[AsyncSession],
-    storage: BaseStorage,
+    states: StateStore,
     i18n: I18n,
+    assembly: Assembly,
     *,
     links: DeepLinks | None = None,
 ) -> Dispatcher:
-    # FSM is re-registered below, inside our session, so state reads share its transaction.
-    dp = Dispatcher(storage=storage, disable_fsm=True, links=links or DeepLinks())
+    # aiogram's own FSM middleware is off: ours reads state in the update's first transaction
+    # and writes it with the update's commit.
+    dp = Dispatcher(
+        disable_fsm=True,
+        links=links or DeepLinks(),
+        menu=assembly.menu,
+        hooks=assembly.hooks,
+    )
     # Update-level, so callbacks and every other event type get a session too.
-    dp.update.outer_middleware(SessionMiddleware(session_factory))
-    dp.update.outer_middleware(dp.fsm)
-    dp.update.outer_middleware(ActorMiddleware())
+    dp.update.outer_middleware(UpdateMiddleware(session_factory, states))
     PersonI18nMiddleware(i18n).setup(dp)
-    dp.include_routers(*get_routers(), errors_router)
+    dp.include_routers(*routers(assembly.features))
     return dp
-
-
-def release_routers(dp: Dispatcher) -> None:
-    """Detach the module-level routers so another Dispatcher (tests, benchmarks) can take them.
-
-    aiogram has no public detach; a router refuses a second parent otherwise.
-    """
-    for router in dp.sub_routers:
-        router._parent_router = None
-    dp.sub_routers.clear()

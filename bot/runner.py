@@ -11,17 +11,21 @@ from datetime import timedelta
 
 from aiogram import Bot
 
-from bot.app import App, build_app, make_telegram_bot
-from bot.commands import publish_default_commands
+from bot.app import App, build_app
 from bot.config import Settings
-from bot.couriers import Courier, TelegramCourier
-from bot.outbox_sender import OutboxSender
+from bot.outbox.couriers import Courier
+from bot.outbox.sender import OutboxSender
 from bot.scheduler import dispose_job_engines, start_scheduler
-from bot.webhook import build_web_app, http_server, register_webhook
+from bot.telegram.bot import make_telegram_bot
+from bot.telegram.commands import publish_default_commands
+from bot.telegram.courier import TelegramCourier
+from bot.telegram.webhook import register_webhook
+from bot.web import build_web_app, http_server
 from bot.whatsapp.setup import whatsapp_courier, whatsapp_transport
 from bot.whatsapp.transport import WhatsAppTransport
-from services.invites import Scope, create_invite
-from storage.models import Role
+from services.channels import Channel
+from services.invites.invites import create_invite
+from services.roles import Role, Scope
 
 log = logging.getLogger(__name__)
 
@@ -36,7 +40,7 @@ async def run(settings: Settings) -> None:
         whatsapp: WhatsAppTransport | None = None
         if settings.telegram_enabled:
             bot = await stack.enter_async_context(telegram_bot(settings))
-            await publish_default_commands(bot, app.i18n)
+            await publish_default_commands(bot, app.assembly.menu, app.i18n)
             app.links.telegram_username = (await bot.me()).username
             couriers.append(TelegramCourier(bot))
         if settings.whatsapp_enabled:
@@ -49,9 +53,9 @@ async def run(settings: Settings) -> None:
                 http_server(web_app, settings.http_host, settings.http_port)
             )
         if bot is not None and settings.webhook_enabled:
-            await register_webhook(app, bot)
+            await register_webhook(settings, app.dispatcher, bot)
         if bot is not None and not settings.webhook_enabled:
-            from bot.polling import run_polling
+            from bot.telegram.polling import run_polling
 
             await run_polling(app, bot)
         else:
@@ -110,7 +114,7 @@ async def background_work(app: App, couriers: list[Courier]) -> AsyncIterator[No
 def make_sender(app: App, courier: Courier) -> OutboxSender:
     """One sender per channel, each at its channel's limits."""
     s = app.settings
-    telegram = courier.channel == "telegram"
+    telegram = courier.channel is Channel.TELEGRAM
     return OutboxSender(
         courier,
         app.session_factory,

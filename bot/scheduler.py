@@ -3,19 +3,22 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from functools import cache
+from typing import Any
 
 from aiogram.utils.i18n import I18n
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.config import Settings
+from bot.features import Assembly, assemble
 from bot.i18n import make_i18n
-from handlers.reminders import render_due
+from handlers.features import Renderer
+from services.hooks import Due
 from services.maintenance import purge
-from services.notify import notify
-from services.scheduling import advance, collect_due
+from services.scheduling import enqueue_due
 from storage.base import utcnow
 from storage.engine import create_engine, create_session_factory
 
@@ -44,35 +47,48 @@ def shared_i18n() -> I18n:
     return make_i18n()
 
 
-async def tick(database_url: str, grace_minutes: int, now: datetime | None = None) -> int:
-    """Enqueue every reminder due since the last tick; dedup keys make a repeated tick harmless."""
+@cache
+def features(update_retention_days: int) -> Assembly:
+    return assemble(timedelta(days=update_retention_days))
+
+
+def localized(renderers: dict[str, Renderer]) -> Callable[[Due], dict[str, Any]]:
     i18n = shared_i18n()
+
+    def render(due: Due) -> dict[str, Any]:
+        with i18n.context(), i18n.use_locale(due.locale):
+            # The locale picks the WhatsApp template when the message must go as one.
+            return {"locale": due.locale, **renderers[due.kind](due)}
+
+    return render
+
+
+async def tick(
+    database_url: str,
+    grace_minutes: int,
+    now: datetime | None = None,
+    update_retention_days: int = 7,
+) -> int:
+    """Enqueue every reminder due since the last tick; dedup keys make a repeated tick harmless."""
+    assembly = features(update_retention_days)
     async with sessions_for(database_url)() as session:
-        due, reached = await collect_due(
-            session, REMINDERS_MARK, now or utcnow(), timedelta(minutes=grace_minutes)
+        queued = await enqueue_due(
+            session,
+            REMINDERS_MARK,
+            now or utcnow(),
+            timedelta(minutes=grace_minutes),
+            assembly.due_queries,
+            localized(assembly.renderers),
         )
-        queued = 0
-        for item in due:
-            with i18n.context(), i18n.use_locale(item.locale):
-                # The locale picks the WhatsApp template when the message must go as one.
-                payload = {"locale": item.locale, **render_due(item)}
-            queued += await notify(
-                session,
-                item.identity_id,
-                kind=item.kind,
-                payload=payload,
-                dedup_key=item.dedup_key,
-                priority=item.priority,
-            )
-        await advance(session, REMINDERS_MARK, reached)  # commits the rows and the mark together
     if queued:
         log.info("tick queued %d reminders", queued)
     return queued
 
 
 async def purge_job(database_url: str, update_retention_days: int) -> dict[str, int]:
+    assembly = features(update_retention_days)
     async with sessions_for(database_url)() as session:
-        counts = await purge(session, utcnow(), timedelta(days=update_retention_days))
+        counts = await purge(session, utcnow(), assembly.hooks)
     log.info("purged %s", counts)
     return counts
 
@@ -86,6 +102,7 @@ def start_scheduler(settings: Settings) -> AsyncIOScheduler:
         kwargs={
             "database_url": settings.database_url,
             "grace_minutes": settings.scheduler_grace_minutes,
+            "update_retention_days": settings.processed_update_retention_days,
         },
         id="tick",
         max_instances=1,

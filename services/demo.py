@@ -11,10 +11,14 @@ from dataclasses import dataclass, replace
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.consent import PURPOSE_CHILDREN, consent_for, record_consent
-from storage.models import ChannelIdentity, Child, Club, Person, Region, Role, RoleGrant, Site
+from services.channels import Channel
+from services.consent import Purpose, consent_for, record_consent
+from services.roles import Role, Scope, ScopeKind
+from services.uow import unit_of_work
+from storage.models.org import Club, Region, Site
+from storage.models.people import ChannelIdentity, Child, Person, RoleGrant
 
-DEMO_CHANNEL = "telegram"
+DEMO_CHANNEL = Channel.TELEGRAM
 
 
 @dataclass(frozen=True)
@@ -23,7 +27,7 @@ class DemoPersona:
     full_name: str
     telegram_id: int
     locale: str
-    roles: tuple[str, ...]
+    roles: tuple[Role, ...]
 
 
 @dataclass(frozen=True)
@@ -71,6 +75,11 @@ PERSONAS = (
 
 async def load_demo(session: AsyncSession) -> list[DemoPersona]:
     """Creates whatever part of the demo is missing, commits, and lists the demo people."""
+    async with unit_of_work(session):
+        return await _load(session)
+
+
+async def _load(session: AsyncSession) -> list[DemoPersona]:
     sites = {name: await _site(session, name, address) for name, address in SITES.items()}
     clubs = {
         name: await _club(session, name, mode, sites[site].id if site else None)
@@ -85,9 +94,8 @@ async def load_demo(session: AsyncSession) -> list[DemoPersona]:
                 await _grant(session, person, grant, clubs, sites, granted_by=admin_id)
         if key == "admin":
             admin_id = person.id
-        roles = tuple(str(g.role) for g in grants)
+        roles = tuple(g.role for g in grants)
         personas.append(DemoPersona(key, full_name, telegram_id, locale, roles))
-    await session.commit()
     return personas
 
 
@@ -147,19 +155,35 @@ async def _grant(
         await session.flush()
         child_id = child.id
         # The parent's consent covers the children they act for.
-        children = replace(consent_for(person.locale), purpose=PURPOSE_CHILDREN)
+        children = replace(consent_for(person.locale), purpose=Purpose.CHILDREN)
         await record_consent(session, person.id, children)
     region_id = None
     if grant.region is not None:
         region_id = await session.scalar(select(Region.id).where(Region.code == grant.region))
+    club_id = clubs[grant.club].id if grant.club else None
+    site_id = sites[grant.site].id if grant.site else None
+    scope = next(
+        (
+            Scope(kind, id_)
+            for kind, id_ in (
+                (ScopeKind.REGION, region_id),
+                (ScopeKind.CLUB, club_id),
+                (ScopeKind.SITE, site_id),
+                (ScopeKind.CHILD, child_id),
+            )
+            if id_ is not None
+        ),
+        Scope(),
+    )
     session.add(
         RoleGrant(
             person_id=person.id,
             role=grant.role,
-            club_id=clubs[grant.club].id if grant.club else None,
-            site_id=sites[grant.site].id if grant.site else None,
+            club_id=club_id,
+            site_id=site_id,
             region_id=region_id,
             child_id=child_id,
+            scope_key=scope.key,
             granted_by_id=granted_by,
         )
     )

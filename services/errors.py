@@ -1,4 +1,7 @@
-"""Domain errors; handlers turn each into a localized reply."""
+"""Domain errors shared by every feature; handlers turn each into a localized reply.
+
+A feature's own errors (with their reasons as enums) live in its package.
+"""
 
 from __future__ import annotations
 
@@ -21,26 +24,3 @@ class NotAllowed(DomainError):
 
 class UnknownLocale(DomainError):
     pass
-
-
-class InviteProblem(DomainError):
-    """An invite that cannot be used; `reason` is one of INVITE_REASONS."""
-
-    def __init__(self, reason: str) -> None:
-        super().__init__(reason)
-        self.reason = reason
-
-
-class InvalidScope(DomainError):
-    pass
-
-
-class LinkProblem(DomainError):
-    """A link code that cannot join two accounts.
-
-    `reason`: unknown, expired, same_channel, registered_elsewhere, channel_taken or too_many.
-    """
-
-    def __init__(self, reason: str) -> None:
-        super().__init__(reason)
-        self.reason = reason

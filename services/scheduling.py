@@ -2,36 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import SchedulerMark
+from services.hooks import Due, DueQuery
+from services.messaging.notify import notify
+from services.uow import unit_of_work
+from storage.dialect import insert_for
+from storage.models.system import SchedulerMark
 
-
-@dataclass(frozen=True)
-class Due:
-    """Something to tell a person; `kind` picks the renderer, `params` fill its text."""
-
-    identity_id: int
-    locale: str
-    kind: str
-    dedup_key: str
-    params: dict[str, Any] = field(default_factory=dict)
-    priority: int = 0
-
-
-DueQuery = Callable[[AsyncSession, datetime, datetime], Awaitable[list[Due]]]
-DUE_QUERIES: list[DueQuery] = []
-
-
-def due_query(query: DueQuery) -> DueQuery:
-    """Register a feature's due-query with the tick (later issues add theirs)."""
-    DUE_QUERIES.append(query)
-    return query
+# Due -> the outbox payload ({"text": ..., "reply_markup": ...}) in the person's language
+Render = Callable[[Due], dict[str, Any]]
 
 
 def tick_window(
@@ -43,22 +28,46 @@ def tick_window(
     return min(start, now), now
 
 
-async def collect_due(
-    session: AsyncSession, mark: str, now: datetime, grace: timedelta
-) -> tuple[list[Due], datetime]:
-    """Everything due since the mark; the caller enqueues it and then calls advance()."""
-    record = await session.get(SchedulerMark, mark)
-    start, end = tick_window(record.reached_at if record else None, now, grace)
-    found: list[Due] = []
-    for query in DUE_QUERIES:
-        found.extend(await query(session, start, end))
-    return found, end
+async def enqueue_due(
+    session: AsyncSession,
+    mark: str,
+    now: datetime,
+    grace: timedelta,
+    queries: Sequence[DueQuery],
+    render: Render,
+) -> int:
+    """Queue everything due since the mark and move the mark, in one commit.
+
+    Dedup keys make a repeated or concurrent tick harmless. Returns how many were queued.
+    """
+    async with unit_of_work(session):
+        last = await session.scalar(
+            select(SchedulerMark.reached_at).where(SchedulerMark.name == mark)
+        )
+        start, end = tick_window(last, now, grace)
+        queued = 0
+        for query in queries:
+            for due in await query(session, start, end):
+                queued += await notify(
+                    session,
+                    due.identity_id,
+                    kind=due.kind,
+                    payload=render(due),
+                    dedup_key=due.dedup_key,
+                    priority=due.priority,
+                )
+        await _advance(session, mark, end)
+    return queued
 
 
-async def advance(session: AsyncSession, mark: str, reached: datetime) -> None:
-    record = await session.get(SchedulerMark, mark)
-    if record is None:
-        session.add(SchedulerMark(name=mark, reached_at=reached))
-    elif record.reached_at < reached:
-        record.reached_at = reached
-    await session.commit()
+async def _advance(session: AsyncSession, mark: str, reached: datetime) -> None:
+    """Only forward, in one statement: two ticks at once cannot collide or move it back."""
+    await session.execute(
+        insert_for(session, SchedulerMark)
+        .values(name=mark, reached_at=reached)
+        .on_conflict_do_update(
+            index_elements=["name"],
+            set_={"reached_at": reached},
+            where=SchedulerMark.reached_at < reached,
+        )
+    )

@@ -1,4 +1,11 @@
-"""A service's unit of work: commit what it did, or roll all of it back."""
+"""How a service ends its transaction. The one rule:
+
+A service opens no transaction it does not end. It writes inside `unit_of_work` (one commit at
+the end, or everything rolled back) and reads inside `reading` (the transaction ends before it
+returns). So when a handler awaits the network, to reply or to send through Twilio, no
+transaction is open, and SQLite's write lock is free for everyone else. Helpers and
+repositories never commit.
+"""
 
 from __future__ import annotations
 
@@ -17,3 +24,12 @@ async def unit_of_work(session: AsyncSession) -> AsyncIterator[AsyncSession]:
         await session.rollback()
         raise
     await session.commit()
+
+
+@asynccontextmanager
+async def reading(session: AsyncSession) -> AsyncIterator[AsyncSession]:
+    """Reads only: the transaction ends here, whatever happens, so no lock outlives it."""
+    try:
+        yield session
+    finally:
+        await session.rollback()

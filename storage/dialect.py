@@ -5,11 +5,20 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Session
 
 
-def insert_ignoring_conflicts(session: AsyncSession, model: Any, columns: list[str]) -> Any:
+def insert_for(bind: AsyncSession | Session | Connection, model: Any) -> Any:
+    """The dialect's INSERT, which has ON CONFLICT on both backends."""
+    engine = bind.get_bind() if isinstance(bind, AsyncSession | Session) else bind
+    module = postgresql if engine.dialect.name == "postgresql" else sqlite
+    return module.insert(model)
+
+
+def insert_ignoring_conflicts(
+    bind: AsyncSession | Session | Connection, model: Any, columns: list[str]
+) -> Any:
     """INSERT ... ON CONFLICT DO NOTHING in the dialect the session is bound to."""
-    bind = session.get_bind()
-    module = postgresql if bind.dialect.name == "postgresql" else sqlite
-    return module.insert(model).on_conflict_do_nothing(index_elements=columns)
+    return insert_for(bind, model).on_conflict_do_nothing(index_elements=columns)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextvars
 from pathlib import Path
 from typing import Any
 
@@ -17,14 +16,11 @@ from sqlalchemy.ext.asyncio import (
 
 SQLITE_BUSY_TIMEOUT_MS = 15_000
 
-# The session of the update being handled, so the FSM storage writes in the same transaction.
-current_session: contextvars.ContextVar[AsyncSession | None] = contextvars.ContextVar(
-    "current_session", default=None
-)
-
 
 def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
     parsed = make_url(url)
+    # Bound values are personal data (names, numbers, ids): errors and logs show the SQL only.
+    kwargs.setdefault("hide_parameters", True)
     if parsed.get_backend_name() != "sqlite":
         return create_async_engine(url, pool_pre_ping=True, **kwargs)
     if parsed.database and parsed.database != ":memory:":

@@ -9,9 +9,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.app import App
 from services.consent import consent_for
-from services.invites import Scope, create_invite, redeem_as_member
-from services.people import Newcomer, register
-from storage.models import Club, Role, Site
+from services.invites.invites import create_invite, redeem_as_member
+from services.onboarding.registration import Newcomer, register
+from services.roles import SCOPE_OF_ROLE, Role, Scope, ScopeKind
+from storage.models.org import Club, Site
 from tests.driver import TelegramUser
 from tests.whatsapp_driver import WhatsAppUser
 
@@ -36,20 +37,20 @@ async def registered(
             view = await create_invite(
                 session, None, frozenset(), role, scope, ttl=timedelta(days=1), bootstrap=True
             )
-            await redeem_as_member(session, person_id, view.code)
+            await redeem_as_member(session, person_id, view.code, locale)
     return person_id
 
 
 async def some_scope(session: AsyncSession, role: Role) -> Scope:
-    kind = {Role.TEACHER: "club", Role.DUTY_OFFICER: "site", Role.COORDINATOR: "region"}.get(role)
+    kind = SCOPE_OF_ROLE.get(role)
     if kind is None:
         return Scope()
-    if kind == "region":
-        return Scope("region", 1)
-    model = Club if kind == "club" else Site
+    if kind is ScopeKind.REGION:
+        return Scope(kind, 1)
+    model = Club if kind is ScopeKind.CLUB else Site
     existing = await session.scalar(select(model.id).limit(1))
     if existing is None:
-        row = Club(name="Robotics") if kind == "club" else Site(name="Main building")
+        row = Club(name="Robotics") if kind is ScopeKind.CLUB else Site(name="Main building")
         session.add(row)
         await session.flush()
         existing = row.id

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -13,13 +13,15 @@ from aiohttp import web
 from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.app import App, build_app, make_telegram_bot
+from bot.app import App, build_app
 from bot.config import Settings
-from bot.webhook import build_web_app
+from bot.telegram.bot import make_telegram_bot
+from bot.web import app_runner, build_web_app
 from bot.whatsapp.setup import whatsapp_transport
 from bot.whatsapp.transport import WhatsAppTransport
 from storage.engine import create_engine, create_session_factory
 from tests.driver import TelegramUser
+from tests.guards import CallGuard
 from tests.standins.telegram_api import TelegramStandIn
 from tests.standins.twilio_api import SANDBOX_NUMBER, TwilioStandIn
 from tests.whatsapp_driver import WhatsAppUser
@@ -97,7 +99,7 @@ async def app(settings: Settings, standin: TelegramStandIn) -> AsyncIterator[App
 async def whatsapp(app: App) -> AsyncIterator[tuple[WhatsAppTransport, str]]:
     """The WhatsApp transport behind the bot's own web server on 127.0.0.1: (transport, URL)."""
     async with whatsapp_transport(app) as transport:
-        runner = web.AppRunner(build_web_app(app, None, transport))
+        runner = app_runner(build_web_app(app, None, transport))
         await runner.setup()
         site = web.TCPSite(runner, "127.0.0.1", 0)
         await site.start()
@@ -141,12 +143,15 @@ def make_user(
     standin: TelegramStandIn,
     twilio: TwilioStandIn,
     whatsapp: tuple[WhatsAppTransport, str],
+    call_guard: CallGuard,
 ) -> MakeUser:
     """People on the test's channel; on WhatsApp the language_code is unknown, as there."""
     counter = iter(range(1001, 10**6))
     transport, local_url = whatsapp
     if channel == "whatsapp_buttons":
         transport.channel.quick_replies = QUICK_REPLY_TEMPLATES
+    bot.session.middleware(call_guard)
+    transport.channel.bot.session.middleware(call_guard)
 
     def factory(first_name: str = "Айгерім", language_code: str | None = "kk") -> ChatUser:
         number = next(counter)
@@ -157,6 +162,14 @@ def make_user(
         return TelegramUser(app.dispatcher, bot, standin, number, first_name, language_code)
 
     return factory
+
+
+@pytest.fixture
+def call_guard(app: App) -> Iterator[CallGuard]:
+    """Conversation tests are sequential: any transaction open at a Bot API call is the bot's."""
+    guard = CallGuard(app.engine)
+    yield guard
+    assert guard.violations == [], "\n".join(guard.violations)
 
 
 class Db:

@@ -9,6 +9,7 @@ from typing import Any
 from aiogram import Bot, Dispatcher
 from aiogram.types import Update
 
+from services.channels import Channel
 from services.locales import guess_locale
 from tests.standins.telegram_api import RecordedRequest, TelegramStandIn
 
@@ -16,7 +17,7 @@ _update_ids = itertools.count(1)
 
 
 class TelegramUser:
-    channel = "telegram"
+    channel = Channel.TELEGRAM
 
     def __init__(
         self,

@@ -17,9 +17,11 @@ from aiogram.types import Message
 from sqlalchemy import func, select
 
 from bot.app import App
-from bot.console import Console, run_console
+from bot.console import run_console
+from bot.console.console import Console
 from services.demo import load_demo
-from storage.models import Child, Club, ConsentRecord, Person, RoleGrant, Site
+from storage.models.org import Club, Site
+from storage.models.people import Child, ConsentRecord, Person, RoleGrant
 from tests.conftest import Db
 
 REPO_ROOT = Path(__file__).resolve().parent.parent

@@ -7,15 +7,10 @@ import json
 from sqlalchemy import select
 
 from bot.app import App
-from storage.models import (
-    ChannelIdentity,
-    ConsentRecord,
-    Invite,
-    Person,
-    Role,
-    RoleGrant,
-    WhatsAppChat,
-)
+from services.roles import Role
+from storage.models.invites import Invite
+from storage.models.people import ChannelIdentity, ConsentRecord, Person, RoleGrant
+from storage.models.whatsapp import WhatsAppChat
 from tests.builders import registered
 from tests.conftest import ChatUser, Db, MakeUser
 from tests.driver import TelegramUser

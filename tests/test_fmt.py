@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from handlers.fmt import local_date, local_datetime, number
+from handlers.common.fmt import local_date, local_datetime, number
 
 MOMENT = datetime(2026, 12, 31, 20, 30, tzinfo=UTC)  # already 1 January in Almaty
 

@@ -6,9 +6,10 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Connection, func, inspect, select
 
+from storage.base import Base
 from storage.engine import create_engine
 from storage.migrate import downgrade, upgrade
-from storage.models import Base, Region
+from storage.models.org import Region
 
 
 def schema_diff(connection: Connection) -> list[object]:

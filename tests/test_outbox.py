@@ -17,10 +17,11 @@ from aiogram import Bot
 from sqlalchemy import select
 
 from bot.app import App
-from bot.couriers import TelegramCourier
-from bot.outbox_sender import MAX_IN_FLIGHT, OutboxSender
-from services import outbox
-from storage.models import ChannelIdentity, OutboxMessage, OutboxStatus, Person
+from bot.outbox.sender import MAX_IN_FLIGHT, OutboxSender
+from bot.telegram.courier import TelegramCourier
+from services.messaging import outbox
+from storage.models.messaging import OutboxMessage, OutboxStatus
+from storage.models.people import ChannelIdentity, Person
 from tests.conftest import Db
 from tests.standins.telegram_api import TelegramStandIn
 

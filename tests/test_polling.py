@@ -7,7 +7,7 @@ import asyncio
 from aiogram import Bot
 
 from bot.app import App
-from bot.polling import run_polling
+from bot.telegram.polling import run_polling
 from tests.driver import TelegramUser
 from tests.standins.telegram_api import TelegramStandIn
 

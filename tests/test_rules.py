@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from services.invites import EXPIRED, REVOKED, UNKNOWN, USED_UP, invite_problem
+from services.invites.invites import InviteReason, invite_problem
 from services.locales import guess_locale
-from services.outbox import retry_delay
-from services.roles import may_invite, may_self_assign
-from storage.models import Invite, Role
+from services.messaging.outbox import retry_delay
+from services.roles import Role, may_invite, may_self_assign
+from storage.models.invites import Invite
 
 NOW = datetime(2026, 11, 22, 9, 0, tzinfo=UTC)
 
@@ -28,18 +28,18 @@ def invite(**overrides: object) -> Invite:
 
 def test_invite_problems() -> None:
     assert invite_problem(invite(), NOW) is None
-    assert invite_problem(None, NOW) == UNKNOWN
-    assert invite_problem(invite(expires_at=NOW), NOW) == EXPIRED
-    assert invite_problem(invite(uses=1), NOW) == USED_UP
+    assert invite_problem(None, NOW) == InviteReason.UNKNOWN
+    assert invite_problem(invite(expires_at=NOW), NOW) == InviteReason.EXPIRED
+    assert invite_problem(invite(uses=1), NOW) == InviteReason.USED_UP
     assert invite_problem(invite(max_uses=3, uses=2), NOW) is None
-    assert invite_problem(invite(revoked_at=NOW), NOW) == REVOKED
+    assert invite_problem(invite(revoked_at=NOW), NOW) == InviteReason.REVOKED
 
 
 def test_only_admins_invite_and_only_into_staff_roles() -> None:
-    assert may_invite({"admin"}, Role.TEACHER)
-    assert may_invite({"admin", "volunteer"}, Role.ADMIN)
-    assert not may_invite({"coordinator", "teacher"}, Role.TEACHER)
-    assert not may_invite({"admin"}, Role.VOLUNTEER)
+    assert may_invite({Role.ADMIN}, Role.TEACHER)
+    assert may_invite({Role.ADMIN, Role.VOLUNTEER}, Role.ADMIN)
+    assert not may_invite({Role.COORDINATOR, Role.TEACHER}, Role.TEACHER)
+    assert not may_invite({Role.ADMIN}, Role.VOLUNTEER)
     assert may_self_assign(Role.PARENT) and may_self_assign(Role.VOLUNTEER)
     assert not may_self_assign(Role.TEACHER) and not may_self_assign(Role.ADMIN)
 

@@ -11,11 +11,17 @@ from aiogram.utils.i18n import gettext as _
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot import scheduler
 from bot.app import App
+from bot.features import Assembly, assemble
 from bot.scheduler import dispose_job_engines, tick
-from handlers.reminders import RENDERERS
-from services.scheduling import DUE_QUERIES, Due, tick_window
-from storage.models import ChannelIdentity, OutboxMessage, Role, SchedulerMark
+from handlers.features import Feature, discover
+from services.hooks import Due, Hooks
+from services.roles import Role
+from services.scheduling import tick_window
+from storage.models.messaging import OutboxMessage
+from storage.models.people import ChannelIdentity
+from storage.models.system import SchedulerMark
 from tests.builders import registered
 from tests.conftest import Db, MakeUser
 
@@ -25,8 +31,9 @@ Lessons = list[tuple[int, str, datetime]]
 
 
 @pytest.fixture
-async def lessons() -> AsyncIterator[Lessons]:
-    """A feature's due-query, plugged into the real tick: (identity id, locale, start) rows."""
+async def lessons(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[Lessons]:
+    """A feature's due-query and renderer, plugged into the real tick as a feature declares
+    them: (identity id, locale, start) rows."""
     planned: Lessons = []
 
     async def lessons_due(session: AsyncSession, start: datetime, end: datetime) -> list[Due]:
@@ -39,11 +46,13 @@ async def lessons() -> AsyncIterator[Lessons]:
     def render(due: Due) -> dict[str, Any]:
         return {"text": _("Hello! Send /start to begin.")}
 
-    DUE_QUERIES.append(lessons_due)
-    RENDERERS[KIND] = render
+    feature = Feature("lessons", hooks=Hooks(due=[lessons_due]), renderers={KIND: render})
+
+    def with_lessons(days: int) -> Assembly:
+        return assemble(timedelta(days=days), (*discover(), feature))
+
+    monkeypatch.setattr(scheduler, "features", with_lessons)
     yield planned
-    DUE_QUERIES.remove(lessons_due)
-    del RENDERERS[KIND]
     await dispose_job_engines()
 
 

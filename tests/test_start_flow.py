@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from storage.models import ConsentRecord, Person, RoleGrant
+from storage.models.people import ConsentRecord, Person, RoleGrant
 from tests.conftest import Db, MakeUser
 
 

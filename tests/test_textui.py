@@ -24,8 +24,8 @@ from aiogram.types import (
     ReplyKeyboardRemove,
 )
 
-from bot.choices import Choices, Press, Say, ShareContact, Style
-from bot.textui import Rendered, next_choices, plain_text, render
+from bot.render.choices import Choices, Press, Say, ShareContact, Style
+from bot.render.textui import Rendered, next_choices, plain_text, render
 
 
 def languages() -> InlineKeyboardMarkup:

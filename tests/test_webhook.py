@@ -12,8 +12,9 @@ from pydantic import SecretStr
 
 from bot.app import App, build_app
 from bot.config import Settings
-from bot.webhook import SECRET_HEADER, TELEGRAM_PATH, build_web_app
-from storage.models import ProcessedUpdate
+from bot.telegram.webhook import SECRET_HEADER, TELEGRAM_PATH
+from bot.web import build_web_app
+from storage.models.system import ProcessedUpdate
 from tests.conftest import Db
 from tests.driver import TelegramUser
 from tests.standins.telegram_api import TelegramStandIn

@@ -13,26 +13,22 @@ from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from sqlalchemy import select
 
 from bot.app import App
-from bot.couriers import TelegramCourier
-from bot.outbox_sender import OutboxSender
+from bot.outbox.sender import OutboxSender
 from bot.runner import make_sender
+from bot.telegram.courier import TelegramCourier
+from bot.whatsapp.chats import touch_inbound
 from bot.whatsapp.courier import WhatsAppCourier
 from bot.whatsapp.setup import whatsapp_courier
 from bot.whatsapp.transport import WhatsAppTransport
 from bot.whatsapp.web import SIGNATURE_HEADER, STATUS_PATH, WHATSAPP_PATH
-from services.chats import touch_inbound
-from services.delivery import delivery_counts
-from services.notify import notify
+from services.messaging.delivery import delivery_counts
+from services.messaging.notify import notify
+from services.roles import Role
 from storage.base import utcnow
-from storage.models import (
-    ChannelIdentity,
-    OutboxMessage,
-    OutboxStatus,
-    Person,
-    ProcessedUpdate,
-    Role,
-    WhatsAppChat,
-)
+from storage.models.messaging import OutboxMessage, OutboxStatus
+from storage.models.people import ChannelIdentity, Person
+from storage.models.system import ProcessedUpdate
+from storage.models.whatsapp import WhatsAppChat
 from tests.builders import registered
 from tests.conftest import PUBLIC_URL, QUICK_REPLY_TEMPLATES, Db
 from tests.driver import TelegramUser
@@ -414,7 +410,7 @@ async def test_undelivered_status_callback_falls_back_to_the_other_channel(
     assert (await senders.telegram.drain()).sent == 1
     assert tg_user.last_text == "Lesson at 15:00"
     first = (await rows(db))[0]
-    assert (first.delivery_status, first.delivery_error) == ("undelivered", "63016")
+    assert (first.delivery_status, first.delivery_error) == ("failed", "63016")
     assert len(await rows(db)) == 2
 
 

@@ -8,17 +8,19 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from twilio.base.exceptions import TwilioRestException
 
-from bot.choices import Choices, Option, Press, Say, ShareContact
-from bot.couriers import PermanentFailure, RecipientBlocked, RetryAfter, TemporaryFailure
-from bot.textui import Rendered
+from bot.outbox.couriers import PermanentFailure, RecipientBlocked, RetryAfter, TemporaryFailure
+from bot.render.choices import Choices, Option, Press, Say, ShareContact
+from bot.render.textui import Rendered
+from bot.render.updates import Updates
 from bot.whatsapp.address import address_of, chat_id_of
+from bot.whatsapp.chats import within_window
 from bot.whatsapp.gateway import split_body, translate
 from bot.whatsapp.inbound import Inbound, parse_inbound, to_update
 from bot.whatsapp.media import MediaLinks
 from bot.whatsapp.quick_replies import quick_reply
-from services.chats import within_window
-from services.delivery import moves_forward
-from services.notify import preferred_of
+from bot.whatsapp.transport import TWILIO_STATUSES
+from services.messaging.notify import preferred_of
+from services.messaging.statuses import DeliveryStatus, moves_forward
 
 NOW = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
 FROM = {"MessageSid": "SM" + "a" * 32, "From": "whatsapp:+77011234567", "Body": "2"}
@@ -31,13 +33,20 @@ def test_window_is_24_hours_after_the_last_message() -> None:
 
 
 def test_status_only_moves_forward() -> None:
-    assert moves_forward(None, "sent")
-    assert moves_forward("sent", "delivered") and moves_forward("delivered", "read")
-    assert not moves_forward("read", "delivered")
-    assert not moves_forward("delivered", "sent")
-    assert moves_forward("sent", "undelivered") and not moves_forward("read", "failed")
-    assert not moves_forward("sent", "sent")
-    assert not moves_forward(None, "nonsense")
+    sent, delivered, read = DeliveryStatus.SENT, DeliveryStatus.DELIVERED, DeliveryStatus.READ
+    failed = DeliveryStatus.FAILED
+    assert moves_forward(None, sent)
+    assert moves_forward(sent, delivered) and moves_forward(delivered, read)
+    assert not moves_forward(read, delivered)
+    assert not moves_forward(delivered, sent)
+    assert moves_forward(sent, failed) and not moves_forward(read, failed)
+    assert not moves_forward(sent, sent)
+
+
+def test_twilio_statuses_map_to_ours() -> None:
+    assert TWILIO_STATUSES["undelivered"] is DeliveryStatus.FAILED
+    assert TWILIO_STATUSES["sending"] is DeliveryStatus.QUEUED
+    assert set(TWILIO_STATUSES.values()) == set(DeliveryStatus)
 
 
 def test_preferred_channel_is_the_chosen_one_while_linked_else_the_first() -> None:
@@ -116,7 +125,7 @@ CHOICES = Choices(
 
 def answer(text: str, choices: Choices | None = CHOICES) -> tuple[dict[str, object], object]:
     inbound = parse_inbound({**FROM, "Body": text, "ProfileName": "Дана"})
-    return to_update(inbound, choices, update_id=7, message_id=8)
+    return to_update(inbound, choices, Updates(7), message_id=8)
 
 
 def test_a_picked_inline_option_becomes_a_callback_query_from_that_number() -> None:

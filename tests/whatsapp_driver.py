@@ -8,9 +8,10 @@ import re
 import aiohttp
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.choices import Choices, Option, Press
+from bot.render.choices import Choices, Option, Press
+from bot.whatsapp.chats import load_choices, save_choices
 from bot.whatsapp.web import SIGNATURE_HEADER, WHATSAPP_PATH
-from services.chats import load_choices, save_choices
+from services.channels import Channel
 from tests.standins.twilio_api import SentMessage, TwilioStandIn
 
 OPTION = re.compile(r"^(\d+)\. (.*)$")
@@ -18,7 +19,7 @@ ALERT_PREFIXES = ("⚠️ ", "💬 ")
 
 
 class WhatsAppUser:
-    channel = "whatsapp"
+    channel = Channel.WHATSAPP
 
     def __init__(
         self,

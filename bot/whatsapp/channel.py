@@ -21,18 +21,17 @@ from aiogram.types import BufferedInputFile, URLInputFile
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.choices import Choices, Style
-from bot.couriers import PermanentFailure
-from bot.screen_session import CallResults, ScreenSession, as_int
-from bot.textui import Rendered, next_choices, plain_text, render
+from bot.outbox.couriers import PermanentFailure
+from bot.render.choices import Choices, Style
+from bot.render.screen_session import CallResults, ScreenSession, as_int
+from bot.render.textui import Rendered, next_choices, plain_text, render
 from bot.whatsapp.address import address_of
+from bot.whatsapp.chats import load_choices, save_choices
 from bot.whatsapp.gateway import TwilioGateway, split_body
 from bot.whatsapp.media import MediaLinks
+from bot.whatsapp.media_store import store_media
 from bot.whatsapp.quick_replies import QuickReplyTemplates, quick_reply
-from services.chats import load_choices, save_choices
-from services.media import store_media
 from storage.base import utcnow
-from storage.engine import current_session
 
 log = logging.getLogger(__name__)
 
@@ -121,12 +120,8 @@ class WhatsAppChannel:
         return sids
 
     async def _remember(self, address: str, rendered: Rendered, message_id: int | None) -> None:
-        """Store the options the person may now answer with.
-
-        Inside an update this commits the update's session too: what the person was shown and
-        the conversation state behind it go together, and no write lock is held while the
-        next message travels to Twilio.
-        """
+        """Store the options the person may now answer with, in a short commit of our own:
+        the update's session has no transaction open while a handler replies."""
         try:
             async with self._committed() as session:
                 await _update_choices(session, address, rendered, message_id)
@@ -157,12 +152,6 @@ class WhatsAppChannel:
 
     @contextlib.asynccontextmanager
     async def _committed(self) -> AsyncIterator[AsyncSession]:
-        """The update's session when inside one, else a short one of our own; committed after."""
-        session = current_session.get()
-        if session is not None:
-            yield session
-            await session.commit()
-            return
         async with self.sessions() as own:
             yield own
             await own.commit()

@@ -6,23 +6,27 @@ recorded as failed with the reason (the sender then tries the person's other cha
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from aiogram.methods import SendMessage
 
-from bot.choices import Style
-from bot.couriers import PermanentFailure, telegram_message
-from bot.textui import render
+from bot.outbox.couriers import PermanentFailure, telegram_message
+from bot.render.choices import Style
+from bot.render.textui import render
 from bot.whatsapp.address import address_of
 from bot.whatsapp.channel import WhatsAppChannel
-from services.chats import within_window
+from bot.whatsapp.chats import last_inbound, within_window
+from services.channels import Channel
 from services.locales import DEFAULT_LOCALE
-from services.outbox import OutboxItem
+from services.messaging.outbox import OutboxItem
+from services.uow import reading
 from storage.base import utcnow
 
 Templates = dict[str, dict[str, str]]  # kind -> locale -> Content SID
 
 
 class WhatsAppCourier:
-    channel = "whatsapp"
+    channel = Channel.WHATSAPP
 
     def __init__(
         self, channel: WhatsAppChannel, templates: Templates, status_callback: str | None
@@ -30,10 +34,16 @@ class WhatsAppCourier:
         self._channel = channel
         self._templates = templates
         self._status_callback = status_callback
+        self._last_inbound: dict[str, datetime | None] = {}
+
+    async def prepare(self, items: list[OutboxItem]) -> None:
+        """When each recipient last wrote: inside 24 hours a message may go as free text."""
+        async with self._channel.sessions() as session, reading(session):
+            self._last_inbound = await last_inbound(session, [i.external_id for i in items])
 
     async def post(self, item: OutboxItem) -> str | None:
         text, markup = telegram_message(item.payload)
-        if within_window(item.last_inbound_at, utcnow()):
+        if within_window(self._last_inbound.get(item.external_id), utcnow()):
             chat_id = int(item.external_id)
             method = SendMessage(chat_id=chat_id, text=text, reply_markup=markup)
             rendered = render(method, Style.WHATSAPP)

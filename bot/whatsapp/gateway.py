@@ -12,7 +12,7 @@ from twilio.base.exceptions import TwilioException, TwilioRestException
 from twilio.http.async_http_client import AsyncTwilioHttpClient
 from twilio.rest import Client
 
-from bot.couriers import PermanentFailure, RecipientBlocked, RetryAfter, TemporaryFailure
+from bot.outbox.couriers import PermanentFailure, RecipientBlocked, RetryAfter, TemporaryFailure
 
 log = logging.getLogger(__name__)
 

@@ -7,7 +7,8 @@ import hmac
 from datetime import datetime
 from urllib.parse import quote
 
-MEDIA_PATH = "/media/{token}/{filename}"
+MEDIA_PREFIX = "/media/"
+MEDIA_PATH = MEDIA_PREFIX + "{token}/{filename}"
 
 
 class MediaLinks:

@@ -7,7 +7,7 @@ A pressed button comes back with its id, the option's number, so it picks exactl
 
 from __future__ import annotations
 
-from bot.textui import Rendered
+from bot.render.textui import Rendered
 
 MAX_BUTTONS = 3
 TITLE_LIMIT = 20  # characters WhatsApp shows on a button

@@ -14,8 +14,8 @@ from aiohttp import web
 from twilio.request_validator import RequestValidator
 
 from bot.whatsapp.media import MEDIA_PATH
+from bot.whatsapp.media_store import load_media
 from bot.whatsapp.transport import WhatsAppTransport
-from services.media import load_media
 from storage.base import utcnow
 
 log = logging.getLogger(__name__)

@@ -1,49 +1,12 @@
-"""Every table, importable from one place (Alembic reads Base.metadata from here)."""
+"""Every table: one module per feature. Importing the package imports them all, so
+`Base.metadata` (which Alembic reads) is complete without a list that each feature edits."""
+
+import importlib
+import pkgutil
 
 from storage.base import Base
-from storage.models.org import Club, Region, Site
-from storage.models.people import (
-    ChannelIdentity,
-    Child,
-    ConsentRecord,
-    Invite,
-    LinkAttempt,
-    LinkCode,
-    Person,
-    Role,
-    RoleGrant,
-)
-from storage.models.system import (
-    EarlyStatus,
-    FsmRecord,
-    MediaFile,
-    OutboxMessage,
-    OutboxStatus,
-    ProcessedUpdate,
-    SchedulerMark,
-    WhatsAppChat,
-)
 
-__all__ = [
-    "Base",
-    "ChannelIdentity",
-    "Child",
-    "Club",
-    "ConsentRecord",
-    "EarlyStatus",
-    "FsmRecord",
-    "Invite",
-    "LinkAttempt",
-    "LinkCode",
-    "MediaFile",
-    "OutboxMessage",
-    "OutboxStatus",
-    "Person",
-    "ProcessedUpdate",
-    "Region",
-    "Role",
-    "RoleGrant",
-    "SchedulerMark",
-    "Site",
-    "WhatsAppChat",
-]
+for _module in pkgutil.iter_modules(__path__, f"{__name__}."):
+    importlib.import_module(_module.name)
+
+__all__ = ["Base"]

@@ -3,21 +3,11 @@
 from __future__ import annotations
 
 from datetime import datetime
-from enum import StrEnum
 
-from sqlalchemy import Boolean, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import Boolean, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from storage.base import Base, utcnow
-
-
-class Role(StrEnum):
-    ADMIN = "admin"
-    COORDINATOR = "coordinator"  # of a region
-    TEACHER = "teacher"  # of a club
-    PARENT = "parent"  # of a child
-    DUTY_OFFICER = "duty_officer"  # of a site
-    VOLUNTEER = "volunteer"
 
 
 class Person(Base):
@@ -75,6 +65,9 @@ class RoleGrant(Base):
     """A role and at most one scope (region, club, site or child) it applies to."""
 
     __tablename__ = "role_grant"
+    # `scope_key` ("club:3", or "" for none) makes "one grant per role and scope" a constraint,
+    # which NULL scope columns cannot express: two concurrent redemptions cannot both insert.
+    __table_args__ = (UniqueConstraint("person_id", "role", "scope_key"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"), index=True)
@@ -83,6 +76,7 @@ class RoleGrant(Base):
     club_id: Mapped[int | None] = mapped_column(ForeignKey("club.id", ondelete="CASCADE"))
     site_id: Mapped[int | None] = mapped_column(ForeignKey("site.id", ondelete="CASCADE"))
     child_id: Mapped[int | None] = mapped_column(ForeignKey("child.id", ondelete="CASCADE"))
+    scope_key: Mapped[str] = mapped_column(String(40), default="")
     granted_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
@@ -100,45 +94,3 @@ class ConsentRecord(Base):
     locale: Mapped[str] = mapped_column(String(8))
     given_at: Mapped[datetime] = mapped_column(default=utcnow)
     withdrawn_at: Mapped[datetime | None]
-
-
-class Invite(Base):
-    """A deep-link code that grants a scoped staff role to whoever redeems it."""
-
-    __tablename__ = "invite"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    code: Mapped[str] = mapped_column(String(32), unique=True)
-    role: Mapped[str] = mapped_column(String(16))
-    region_id: Mapped[int | None] = mapped_column(ForeignKey("region.id", ondelete="CASCADE"))
-    club_id: Mapped[int | None] = mapped_column(ForeignKey("club.id", ondelete="CASCADE"))
-    site_id: Mapped[int | None] = mapped_column(ForeignKey("site.id", ondelete="CASCADE"))
-    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    expires_at: Mapped[datetime]
-    max_uses: Mapped[int] = mapped_column(Integer, default=1)
-    uses: Mapped[int] = mapped_column(Integer, default=0)
-    revoked_at: Mapped[datetime | None]
-
-
-class LinkCode(Base):
-    """A short-lived code shown on one channel and typed on another to join the two accounts."""
-
-    __tablename__ = "link_code"
-
-    code: Mapped[str] = mapped_column(String(16), primary_key=True)
-    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"), index=True)
-    channel: Mapped[str] = mapped_column(String(16))  # where it was shown
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    expires_at: Mapped[datetime]
-
-
-class LinkAttempt(Base):
-    """Wrong link codes typed by one account lately: guessing is cut off after a few."""
-
-    __tablename__ = "link_attempt"
-
-    channel: Mapped[str] = mapped_column(String(16), primary_key=True)
-    external_id: Mapped[str] = mapped_column(String(64), primary_key=True)
-    failures: Mapped[int] = mapped_column(Integer, default=0)
-    window_started_at: Mapped[datetime]

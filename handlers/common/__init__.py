@@ -1,0 +1,1 @@
+"""Pieces every feature's handlers share: formatting, menus, filters, keyboards, replies."""

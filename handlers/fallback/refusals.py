@@ -1,0 +1,40 @@
+"""A role's command tried by someone without that role gets a clear refusal."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aiogram import Router
+from aiogram.filters import Filter
+from aiogram.types import Message
+from aiogram.utils.i18n import gettext as _
+
+from handlers.common.labels import role_label
+from handlers.common.menu import Menu
+
+
+class RoleCommand(Filter):
+    """A command that belongs to some roles (every feature's menu, read at run time)."""
+
+    async def __call__(self, message: Message, menu: Menu, **_: Any) -> bool | dict[str, Any]:
+        text = message.text or ""
+        if not text.startswith("/"):
+            return False
+        name = text[1:].split(maxsplit=1)[0].partition("@")[0].lower() if text[1:] else ""
+        return {"command_name": name} if name in menu.role_commands else False
+
+
+async def cmd_not_your_role(message: Message, command_name: str, menu: Menu) -> None:
+    """Names the roles the command belongs to; nothing is done."""
+    roles = ", ".join(sorted(role_label(r) for r in menu.role_commands.get(command_name) or ()))
+    await message.answer(
+        _("Sorry, /{command} is only for: {roles}. /help shows your commands.").format(
+            command=command_name, roles=roles
+        )
+    )
+
+
+def make_router() -> Router:
+    router = Router(name=__name__)
+    router.message.register(cmd_not_your_role, RoleCommand())
+    return router

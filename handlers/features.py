@@ -1,0 +1,79 @@
+"""A feature declares, in its package's `__init__.py`, everything it adds to the bot.
+
+    feature = Feature(
+        name="linking",
+        router=make_router,             # a fresh Router each call (one per Dispatcher)
+        commands=(MenuCommand("link", N_("Use Qamqor on Telegram and WhatsApp")),),
+        hooks=services.linking.HOOKS,   # /mydata, /forget, purge, due reminders
+        renderers={"kind": render},     # texts of its reminders
+    )
+
+`discover()` finds every package under handlers/ that has one, so adding a feature edits no
+shared list: one package per layer (handlers/, services/, storage/models/) and a migration.
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from enum import IntEnum
+from types import ModuleType
+from typing import Any
+
+from aiogram import Router
+
+from handlers.common.menu import MenuCommand
+from services.hooks import Due, Hooks
+
+RouterFactory = Callable[[], Router]
+# Due -> the outbox payload ({"text": ..., "reply_markup": ...}) in the active locale
+Renderer = Callable[[Due], dict[str, Any]]
+
+
+class Position(IntEnum):
+    """Where a feature's router goes: /cancel before every flow, catch-alls after them."""
+
+    FIRST = 0
+    MIDDLE = 50
+    LAST = 100
+
+
+@dataclass(frozen=True)
+class Feature:
+    name: str
+    router: RouterFactory | None = None
+    position: Position = Position.MIDDLE
+    commands: tuple[MenuCommand, ...] = ()
+    hooks: Hooks = field(default_factory=Hooks)
+    renderers: Mapping[str, Renderer] = field(default_factory=dict)
+
+
+def discover(*packages: ModuleType) -> tuple[Feature, ...]:
+    """Every `feature` declared by a direct subpackage, routers in position order."""
+    import handlers
+
+    found: list[Feature] = []
+    for package in packages or (handlers,):
+        for info in pkgutil.iter_modules(package.__path__, f"{package.__name__}."):
+            if not info.ispkg:
+                continue
+            feature = getattr(importlib.import_module(info.name), "feature", None)
+            if isinstance(feature, Feature):
+                found.append(feature)
+    return tuple(sorted(found, key=lambda f: (f.position, f.name)))
+
+
+def routers(features: Iterable[Feature]) -> list[Router]:
+    return [f.router() for f in features if f.router is not None]
+
+
+def renderers(features: Iterable[Feature]) -> dict[str, Renderer]:
+    found: dict[str, Renderer] = {}
+    for feature in features:
+        for kind, render in feature.renderers.items():
+            if kind in found:
+                raise ValueError(f"two features render reminders of kind {kind!r}")
+            found[kind] = render
+    return found

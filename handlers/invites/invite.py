@@ -1,0 +1,226 @@
+"""/invite (admins): pick a role and its club, site or region; get a deep link to hand out
+(diagram: docs/flows/invite.mmd).
+
+| state | expects                        | next                                        |
+|-------|--------------------------------|---------------------------------------------|
+| role  | a role button                  | scope; the invite at once for an admin      |
+| scope | a place button, or "More"      | the invite (a link for each channel)        |
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from aiogram import Bot, Router
+from aiogram.filters import Command, StateFilter
+from aiogram.filters.callback_data import CallbackData
+from aiogram.fsm.context import FSMContext
+from aiogram.fsm.state import State, StatesGroup
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
+from aiogram.utils.i18n import gettext as _
+from aiogram.utils.keyboard import InlineKeyboardBuilder
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from handlers.common.callbacks import DbId, Page
+from handlers.common.deeplinks import DeepLinks
+from handlers.common.filters import HasRole
+from handlers.common.fmt import local_datetime
+from handlers.common.keyboards import inline, paged
+from handlers.common.labels import role_label, stale_button
+from handlers.common.mappers import chat_of
+from services.channels import Channel
+from services.errors import NotAllowed
+from services.invites.directory import Named, list_scope
+from services.invites.invites import InvalidScope, create_invite
+from services.people import Actor
+from services.roles import SCOPE_OF_ROLE, Role, Scope, ScopeKind
+
+INVITE_TTL = timedelta(days=14)
+
+
+class InviteFlow(StatesGroup):
+    role = State()
+    scope = State()
+
+
+class InviteRoleCb(CallbackData, prefix="inv_role"):
+    role: Role
+
+
+class InviteScopeCb(CallbackData, prefix="inv_scope"):
+    kind: ScopeKind
+    id: DbId
+
+
+class InvitePageCb(CallbackData, prefix="inv_page"):
+    page: Page
+
+
+def roles_keyboard() -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    for role in SCOPE_OF_ROLE:
+        builder.button(text=role_label(role), callback_data=InviteRoleCb(role=role))
+    return inline(builder.adjust(1))
+
+
+def scope_keyboard(kind: ScopeKind, items: list[Named], page: int) -> InlineKeyboardMarkup:
+    return paged(
+        items,
+        page,
+        lambda item: (item.name, InviteScopeCb(kind=kind, id=item.id)),
+        lambda next_page: InvitePageCb(page=next_page),
+        columns=2 if kind is ScopeKind.REGION else 1,
+    )
+
+
+def scope_prompt(kind: ScopeKind) -> str:
+    prompts = {
+        ScopeKind.REGION: _("Which region will the coordinator lead?"),
+        ScopeKind.CLUB: _("Which club will the teacher teach?"),
+        ScopeKind.SITE: _("Which building will the duty officer look after?"),
+    }
+    return prompts[kind]
+
+
+async def cmd_invite(message: Message, state: FSMContext) -> None:
+    """Starts an invite: which role?"""
+    await state.set_state(InviteFlow.role)
+    await message.answer(_("Whom do you want to invite?"), reply_markup=roles_keyboard())
+
+
+async def cb_invite_role(
+    query: CallbackQuery,
+    callback_data: InviteRoleCb,
+    state: FSMContext,
+    session: AsyncSession,
+    actor: Actor,
+    bot: Bot,
+    links: DeepLinks,
+    channel: Channel,
+) -> None:
+    """Asks for the scope the role needs, or makes an admin invite straight away."""
+    await query.answer()
+    role = callback_data.role
+    if role not in SCOPE_OF_ROLE:
+        await bot.send_message(chat_of(query), stale_button())
+        return
+    kind = SCOPE_OF_ROLE[role]
+    if kind is None:
+        await finish(query, Scope(), role, state, session, actor, bot, links, channel)
+        return
+    await show_scope(query, role, kind, 0, state, session, actor, bot)
+
+
+async def cb_invite_page(
+    query: CallbackQuery,
+    callback_data: InvitePageCb,
+    state: FSMContext,
+    session: AsyncSession,
+    actor: Actor,
+    bot: Bot,
+) -> None:
+    """The next page of places."""
+    await query.answer()
+    role = Role((await state.get_data())["role"])
+    kind = SCOPE_OF_ROLE[role]
+    assert kind is not None
+    await show_scope(query, role, kind, callback_data.page, state, session, actor, bot)
+
+
+async def show_scope(
+    query: CallbackQuery,
+    role: Role,
+    kind: ScopeKind,
+    page: int,
+    state: FSMContext,
+    session: AsyncSession,
+    actor: Actor,
+    bot: Bot,
+) -> None:
+    items = await list_scope(session, kind, actor.locale)
+    if not items:
+        await state.clear()
+        await bot.send_message(chat_of(query), _("There is nothing to choose from yet."))
+        return
+    await state.update_data(role=role)
+    await state.set_state(InviteFlow.scope)
+    await bot.send_message(
+        chat_of(query), scope_prompt(kind), reply_markup=scope_keyboard(kind, items, page)
+    )
+
+
+async def cb_invite_scope(
+    query: CallbackQuery,
+    callback_data: InviteScopeCb,
+    state: FSMContext,
+    session: AsyncSession,
+    actor: Actor,
+    bot: Bot,
+    links: DeepLinks,
+    channel: Channel,
+) -> None:
+    """Makes the invite for the chosen place."""
+    await query.answer()
+    role = Role((await state.get_data())["role"])
+    scope = Scope(callback_data.kind, callback_data.id)
+    await finish(query, scope, role, state, session, actor, bot, links, channel)
+
+
+async def finish(
+    query: CallbackQuery,
+    scope: Scope,
+    role: Role,
+    state: FSMContext,
+    session: AsyncSession,
+    actor: Actor,
+    bot: Bot,
+    links: DeepLinks,
+    channel: Channel,
+) -> None:
+    chat = chat_of(query)
+    await state.clear()
+    try:
+        view = await create_invite(
+            session,
+            actor.person_id,
+            actor.roles,
+            role,
+            scope,
+            ttl=INVITE_TTL,
+            locale=actor.locale,
+        )
+    except (InvalidScope, NotAllowed):
+        await bot.send_message(chat, stale_button())
+        return
+    if links.telegram_username is None and channel is Channel.TELEGRAM:
+        links.telegram_username = (await bot.me()).username
+    who = role_label(role) + (f" — {view.place}" if view.place else "")
+    await bot.send_message(
+        chat,
+        _(
+            "Invite for: {who}\nFor one person, valid until {until}. Open the link:\n{links}\n"
+            "or send this to the bot: /start {code}"
+        ).format(
+            who=who,
+            until=local_datetime(view.expires_at, actor.locale),
+            links="\n".join(links.for_start(view.code)),
+            code=view.code,
+        ),
+    )
+
+
+async def invite_expected(message: Message) -> None:
+    """Anything but a button while making an invite."""
+    await message.answer(_("Please choose with the buttons above, or send /cancel."))
+
+
+def make_router() -> Router:
+    router = Router(name=__name__)
+    router.message.filter(HasRole(Role.ADMIN))
+    router.callback_query.filter(HasRole(Role.ADMIN))
+    router.message.register(cmd_invite, Command("invite"))
+    router.callback_query.register(cb_invite_role, InviteFlow.role, InviteRoleCb.filter())
+    router.callback_query.register(cb_invite_page, InviteFlow.scope, InvitePageCb.filter())
+    router.callback_query.register(cb_invite_scope, InviteFlow.scope, InviteScopeCb.filter())
+    router.message.register(invite_expected, StateFilter(InviteFlow.role, InviteFlow.scope))
+    return router

@@ -1,0 +1,26 @@
+"""/help: the commands this person's roles allow, in their language."""
+
+from __future__ import annotations
+
+from aiogram import Router
+from aiogram.filters import Command
+from aiogram.types import Message
+from aiogram.utils.i18n import gettext as _
+
+from handlers.common.menu import Menu
+from handlers.onboarding.texts import help_text
+from services.people import Actor
+
+
+async def cmd_help(message: Message, actor: Actor | None, menu: Menu) -> None:
+    """Role-aware list of commands; newcomers are pointed to /start."""
+    if actor is None:
+        await message.answer(_("Send /start to register: it takes a minute."))
+        return
+    await message.answer(help_text(menu, actor.roles))
+
+
+def make_router() -> Router:
+    router = Router(name=__name__)
+    router.message.register(cmd_help, Command("help"))
+    return router

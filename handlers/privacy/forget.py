@@ -1,0 +1,109 @@
+"""/forget: delete me, after a confirmation (diagram: docs/flows/forget.mmd).
+
+| state   | expects             | next                               |
+|---------|---------------------|------------------------------------|
+| confirm | delete / keep       | everything deleted, or nothing     |
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from contextlib import suppress
+
+from aiogram import Bot, F, Router
+from aiogram.filters import Command, StateFilter
+from aiogram.filters.callback_data import CallbackData
+from aiogram.fsm.context import FSMContext
+from aiogram.fsm.state import State, StatesGroup
+from aiogram.types import BotCommandScopeChat, CallbackQuery, InlineKeyboardMarkup, Message
+from aiogram.utils.i18n import gettext as _
+from aiogram.utils.keyboard import InlineKeyboardBuilder
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from handlers.common.keyboards import inline
+from handlers.common.mappers import chat_of
+from services.errors import NotRegistered
+from services.hooks import Hooks
+from services.people import Actor
+from services.personal_data import forget_person
+
+
+class ForgetFlow(StatesGroup):
+    confirm = State()
+
+
+class ForgetCb(CallbackData, prefix="forget"):
+    confirm: bool
+
+
+def confirm_keyboard() -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    builder.button(text=_("Yes, delete everything"), callback_data=ForgetCb(confirm=True))
+    builder.button(text=_("No, keep my data"), callback_data=ForgetCb(confirm=False))
+    return inline(builder.adjust(1))
+
+
+async def cmd_forget(message: Message, state: FSMContext, actor: Actor | None) -> None:
+    """Asks for confirmation before deleting anything."""
+    if actor is None:
+        await message.answer(_("We store nothing about you: you have not registered."))
+        return
+    await state.set_state(ForgetFlow.confirm)
+    await message.answer(
+        _(
+            "This deletes your registration, roles, consents, children's records and scheduled "
+            "messages. It cannot be undone. Delete everything?"
+        ),
+        reply_markup=confirm_keyboard(),
+    )
+
+
+async def cb_forget_confirmed(
+    query: CallbackQuery,
+    state: FSMContext,
+    session: AsyncSession,
+    actor: Actor | None,
+    bot: Bot,
+    hooks: Sequence[Hooks],
+) -> None:
+    """Deletes the person and everything that hangs on them."""
+    await query.answer()
+    await state.clear()
+    chat = chat_of(query)
+    if actor is not None:
+        # Deleted meanwhile from another channel: the outcome is the same.
+        with suppress(NotRegistered):
+            await forget_person(session, actor.person_id, hooks)
+    await bot.delete_my_commands(scope=BotCommandScopeChat(chat_id=chat))
+    await bot.send_message(
+        chat,
+        _("Everything about you has been deleted. Goodbye! Send /start if you want to come back."),
+    )
+
+
+async def cb_forget_declined(query: CallbackQuery, state: FSMContext, bot: Bot) -> None:
+    """Keeps everything."""
+    await query.answer()
+    await state.clear()
+    await bot.send_message(chat_of(query), _("Nothing was deleted."))
+
+
+async def forget_expected(message: Message) -> None:
+    """Anything but the two buttons while confirming deletion."""
+    await message.answer(
+        _("Please press one of the buttons: delete everything, or keep your data."),
+        reply_markup=confirm_keyboard(),
+    )
+
+
+def make_router() -> Router:
+    router = Router(name=__name__)
+    router.message.register(cmd_forget, Command("forget"))
+    router.callback_query.register(
+        cb_forget_confirmed, ForgetFlow.confirm, ForgetCb.filter(F.confirm.is_(True))
+    )
+    router.callback_query.register(
+        cb_forget_declined, ForgetFlow.confirm, ForgetCb.filter(F.confirm.is_(False))
+    )
+    router.message.register(forget_expected, StateFilter(ForgetFlow.confirm))
+    return router

@@ -1,0 +1,64 @@
+"""Names of the places roles are scoped to, for pickers and messages."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services.roles import Scope, ScopeKind
+from services.uow import reading
+from storage.models.org import Club, Region, Site
+
+MAX_ID = 2**31 - 1  # the widest id column we have (PostgreSQL's integer)
+
+
+@dataclass(frozen=True)
+class Named:
+    id: int
+    name: str
+
+
+async def list_scope(session: AsyncSession, kind: ScopeKind, locale: str) -> list[Named]:
+    """Every region, club or site, in the reader's language where names have one."""
+    async with reading(session):
+        if kind is ScopeKind.REGION:
+            regions = await session.scalars(select(Region).order_by(Region.id))
+            return [Named(r.id, region_name(r, locale)) for r in regions]
+        model = Club if kind is ScopeKind.CLUB else Site
+        rows = await session.execute(select(model.id, model.name).order_by(model.name))
+        return [Named(id_, name) for id_, name in rows.all()]
+
+
+async def scope_name(session: AsyncSession, scope: Scope, locale: str) -> str:
+    """The place's name, or "" for no scope; runs in the caller's transaction."""
+    if scope.kind is None or scope.id is None:
+        return ""
+    if scope.kind is ScopeKind.REGION:
+        region = await session.get(Region, scope.id)
+        return region_name(region, locale) if region else ""
+    if scope.kind is ScopeKind.CHILD:
+        return ""
+    model = Club if scope.kind is ScopeKind.CLUB else Site
+    return await session.scalar(select(model.name).where(model.id == scope.id)) or ""
+
+
+async def scope_exists(session: AsyncSession, scope: Scope) -> bool:
+    if scope.kind is None or scope.id is None:
+        return scope.kind is None
+    if not 0 < scope.id <= MAX_ID:
+        return False  # a forged number no table can hold
+    models: dict[ScopeKind, type[Region | Club | Site]] = {
+        ScopeKind.REGION: Region,
+        ScopeKind.CLUB: Club,
+        ScopeKind.SITE: Site,
+    }
+    model = models.get(scope.kind)
+    if model is None:
+        return False
+    return await session.scalar(select(model.id).where(model.id == scope.id)) is not None
+
+
+def region_name(region: Region, locale: str) -> str:
+    return {"kk": region.name_kk, "ru": region.name_ru}.get(locale, region.name_en)
