@@ -8,6 +8,8 @@ An aiohttp server on 127.0.0.1 that aiogram talks to through::
 Every request is recorded (see :class:`RecordedRequest`); failures and rate limits can be
 injected with :meth:`TelegramStandIn.fail_next` and :meth:`TelegramStandIn.set_rate_limit`;
 updates for ``getUpdates`` long polling are queued with :meth:`TelegramStandIn.push_update`.
+A slow network is :attr:`TelegramStandIn.latency`; :attr:`TelegramStandIn.on_request` sees (and
+may delay or hold) each request before it is answered.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import contextlib
 import json
 import time
 from collections import deque
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from types import TracebackType
 from typing import Any
@@ -177,6 +180,11 @@ class TelegramStandIn:
         self.base_url = ""
         self.requests: list[RecordedRequest] = []
         self.too_many_requests = 0
+        self.latency = 0.0
+        """Seconds every method but ``getUpdates`` waits before it is answered (0: at once)."""
+        self.on_request: Callable[[RecordedRequest], Awaitable[None]] | None = None
+        """Awaited with each request (params parsed, status still 0) before it is answered:
+        to observe the caller at that moment, or to delay or hold the answer."""
         self._failures: list[_Failure] = []
         self._rate_limit: _RateLimit | None = None
         self._updates: list[dict[str, Any]] = []
@@ -354,6 +362,10 @@ class TelegramStandIn:
         self.requests.append(record)
         try:
             await self._parse(request, record)
+            if self.on_request is not None:
+                await self.on_request(record)
+            if self.latency > 0 and record.method != "getupdates":
+                await asyncio.sleep(self.latency)
             self._check_failures(record)
             self._check_rate_limit(record)
             result = await self._dispatch(record)
