@@ -29,9 +29,10 @@ from aiogram import Bot, Dispatcher
 from sqlalchemy import func, select
 from sqlalchemy.engine import make_url
 
-from bot.app import build_app, make_telegram_bot
+from bot.app import build_app
 from bot.config import Settings
-from storage.models import ChannelIdentity, Person
+from bot.telegram.bot import make_telegram_bot
+from storage.models.people import ChannelIdentity, Person
 from tests.driver import TelegramUser
 from tests.standins.telegram_api import TelegramStandIn
 from tests.test_load import Failures, count_locked, guarded, run_admin_invite

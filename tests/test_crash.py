@@ -20,8 +20,8 @@ import pytest
 from aiogram import Bot, Dispatcher
 from sqlalchemy import select
 
-from bot.webhook import SECRET_HEADER, TELEGRAM_PATH
-from storage.models import ChannelIdentity, RoleGrant
+from bot.telegram.webhook import SECRET_HEADER, TELEGRAM_PATH
+from storage.models.people import ChannelIdentity, RoleGrant
 from tests.conftest import Db
 from tests.driver import TelegramUser
 from tests.standins.telegram_api import RecordedRequest, TelegramStandIn

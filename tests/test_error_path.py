@@ -18,7 +18,7 @@ from sqlalchemy.engine import make_url
 import storage.engine
 from bot.app import App, build_app
 from bot.config import Settings
-from bot.webhook import build_web_app
+from bot.web import build_web_app
 from tests.conftest import PG_URL
 from tests.driver import TelegramUser
 from tests.standins.telegram_api import RecordedRequest, TelegramStandIn
@@ -135,5 +135,5 @@ async def test_handler_failing_on_a_locked_database_is_told_and_answered_200(
     assert user.last_text == SOMETHING_WENT_WRONG
     assert len(errors) == 1, f"expected the one failure, logged once: {failures}"
     [failure] = errors
-    assert failure.name == "handlers.errors"
+    assert failure.name == "handlers.fallback.errors"
     assert failure.exc_info is not None and "database is locked" in str(failure.exc_info[1])

@@ -21,7 +21,9 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.app import App
 from bot.whatsapp.transport import WhatsAppTransport
-from storage.models import ChannelIdentity, Invite, Person, Role
+from services.roles import Role
+from storage.models.invites import Invite
+from storage.models.people import ChannelIdentity, Person
 from tests.builders import registered
 from tests.conftest import ChatUser, Db, MakeUser
 from tests.driver import TelegramUser

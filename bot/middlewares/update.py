@@ -48,7 +48,7 @@ class UpdateWork:
         self.channel, self.update_key = channel, update_key
         self.state, self.store = state, store
         self.finished = False
-        self._writing: int | None = None
+        self._writing: tuple[int, Snapshot] | None = None
 
     @property
     def pending(self) -> bool:
@@ -58,13 +58,13 @@ class UpdateWork:
         if not self.finished:
             mark_finished(session, self.channel, self.update_key, utcnow())
         if self.state is not None and self.store.transactional and self.state.dirty:
-            self.store.write(session, self.state.key, self.state.snapshot())
-            self._writing = self.state.version
+            self._writing = (self.state.version, self.state.snapshot())
+            self.store.write(session, self.state.key, self._writing[1])
 
     def after_commit(self) -> None:
         self.finished = True
         if self.state is not None and self._writing is not None:
-            self.state.saved = self._writing
+            self.state.stored(*self._writing)
             self._writing = None
 
     def _state_dirty(self) -> bool:
@@ -75,9 +75,13 @@ class UpdateWork:
         if not self.finished or (self.store.transactional and self._state_dirty()):
             await session.commit()
         if self.state is not None and not self.store.transactional and self.state.dirty:
-            version = self.state.version
-            await self.store.save(self.state.key, self.state.snapshot())
-            self.state.saved = version
+            version, snapshot = self.state.version, self.state.snapshot()
+            await self.store.save(self.state.key, snapshot)
+            self.state.stored(version, snapshot)
+
+    def discard(self) -> None:
+        if self.state is not None:
+            self.state.discard()
 
 
 class UpdateMiddleware(BaseMiddleware):
@@ -120,6 +124,7 @@ class UpdateMiddleware(BaseMiddleware):
                 return UNHANDLED
             except BaseException:
                 await session.rollback()
+                work.discard()  # the error path reads the state as it was, not half-changed
                 raise
             return result
 

@@ -17,6 +17,7 @@ class UpdateState(BaseStorage):
     def __init__(self, key: StorageKey, snapshot: Snapshot) -> None:
         self.key = key
         self._snapshot = snapshot
+        self._stored = self.snapshot()  # what the store holds
         self.version = 0  # changes made so far
         self.saved = 0  # the version the store holds
 
@@ -26,6 +27,15 @@ class UpdateState(BaseStorage):
 
     def snapshot(self) -> Snapshot:
         return Snapshot(self._snapshot.state, deepcopy(self._snapshot.data))
+
+    def stored(self, version: int, snapshot: Snapshot) -> None:
+        """The store now holds `snapshot`, the state as of `version`."""
+        self.saved, self._stored = version, snapshot
+
+    def discard(self) -> None:
+        """The update failed: what it changed is forgotten, as its transaction was."""
+        self._snapshot = Snapshot(self._stored.state, deepcopy(self._stored.data))
+        self.version = self.saved
 
     async def set_state(self, key: StorageKey, state: StateType = None) -> None:
         self._check(key)
