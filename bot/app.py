@@ -15,6 +15,7 @@ from bot.features import Assembly, assemble
 from bot.i18n import make_i18n
 from bot.state.stores import RedisStates, SqlStates, StateStore
 from handlers.common.deeplinks import DeepLinks
+from handlers.features import Feature
 from storage.engine import create_engine, create_session_factory
 from storage.migrate import upgrade
 
@@ -39,13 +40,16 @@ def make_states(settings: Settings) -> StateStore:
     return RedisStates(settings.redis_url) if settings.redis_url else SqlStates()
 
 
-async def build_app(settings: Settings, *, migrate: bool = True) -> App:
+async def build_app(
+    settings: Settings, *, migrate: bool = True, features: tuple[Feature, ...] | None = None
+) -> App:
+    """`features`: every one under handlers/ when None (tests add their own)."""
     engine = create_engine(settings.database_url)
     if migrate:
         await upgrade(engine)
     session_factory = create_session_factory(engine)
     i18n = make_i18n()
-    assembly = assemble(timedelta(days=settings.processed_update_retention_days))
+    assembly = assemble(timedelta(days=settings.processed_update_retention_days), features)
     number = (settings.twilio_whatsapp_from or "").removeprefix("whatsapp:+")
     links = DeepLinks(whatsapp_number=number if settings.whatsapp_enabled else None)
     states = make_states(settings)

@@ -54,7 +54,8 @@ async def recognise(session: AsyncSession, channel: Channel, external_id: str) -
 async def _lookup(
     session: AsyncSession, channel: Channel, external_id: str
 ) -> tuple[Actor, bool] | None:
-    row = (
+    """One statement: the account, its person and a row per role (one row when none)."""
+    rows = (
         await session.execute(
             select(
                 ChannelIdentity.id,
@@ -62,16 +63,18 @@ async def _lookup(
                 Person.id,
                 Person.full_name,
                 Person.locale,
+                RoleGrant.role,
             )
             .join(Person, Person.id == ChannelIdentity.person_id)
+            .outerjoin(RoleGrant, RoleGrant.person_id == Person.id)
             .where(ChannelIdentity.channel == channel, ChannelIdentity.external_id == external_id)
         )
-    ).one_or_none()
-    if row is None:
+    ).all()
+    if not rows:
         return None
-    identity_id, blocked, person_id, full_name, locale = row
-    roles = await session.scalars(select(RoleGrant.role).where(RoleGrant.person_id == person_id))
-    return Actor(person_id, identity_id, full_name, locale, parse_roles(roles)), bool(blocked)
+    identity_id, blocked, person_id, full_name, locale, _ = rows[0]
+    roles = parse_roles(row.role for row in rows if row.role is not None)
+    return Actor(person_id, identity_id, full_name, locale, roles), bool(blocked)
 
 
 async def set_locale(session: AsyncSession, person_id: int, locale: str) -> None:
