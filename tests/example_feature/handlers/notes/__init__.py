@@ -13,7 +13,7 @@ from aiogram.utils.i18n import gettext as _
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.common.filters import HasRole
-from handlers.common.menu import MenuCommand, N_
+from handlers.common.menu import N_, MenuCommand
 from handlers.features import Feature
 from services.hooks import Due
 from services.people import Actor
