@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from bot.whatsapp.data import HOOKS as WHATSAPP_HOOKS
 from handlers.common.menu import Menu
-from handlers.features import Feature, Renderer, discover, renderers
+from handlers.features import Feature, Renderer, by_position, discover, renderers
 from services.hooks import DueQuery, Hooks
 from services.system import system_hooks
 
@@ -25,7 +25,7 @@ class Assembly:
 
 
 def assemble(update_retention: timedelta, features: tuple[Feature, ...] | None = None) -> Assembly:
-    found = discover() if features is None else features
+    found = discover() if features is None else tuple(sorted(features, key=by_position))
     hooks = (
         system_hooks(update_retention),
         WHATSAPP_HOOKS,  # its chats and media exist whether or not WhatsApp is on now

@@ -62,7 +62,11 @@ def discover(*packages: ModuleType) -> tuple[Feature, ...]:
             feature = getattr(importlib.import_module(info.name), "feature", None)
             if isinstance(feature, Feature):
                 found.append(feature)
-    return tuple(sorted(found, key=lambda f: (f.position, f.name)))
+    return tuple(sorted(found, key=by_position))
+
+
+def by_position(feature: Feature) -> tuple[int, str]:
+    return feature.position, feature.name
 
 
 def routers(features: Iterable[Feature]) -> list[Router]:

@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 import itertools
-import time
 from typing import Any
 
 from aiogram import Bot, Dispatcher
 from aiogram.types import Update
 
+from bot.render.updates import Sender, Updates
 from services.channels import Channel
 from services.locales import guess_locale
 from tests.standins.telegram_api import RecordedRequest, TelegramStandIn
 
-_update_ids = itertools.count(1)
+# One sequence for every test user: the dedup table drops an update id seen before.
+UPDATES = Updates(1)
 
 
 class TelegramUser:
@@ -30,6 +31,7 @@ class TelegramUser:
     ) -> None:
         self.dp, self.bot, self.standin = dp, bot, standin
         self.id, self.first_name, self.language_code = user_id, first_name, language_code
+        self.sender = Sender(user_id, first_name, language_code=language_code)
         self._message_ids = itertools.count(1)
         self.newcomer_locale = guess_locale(language_code)
 
@@ -39,22 +41,10 @@ class TelegramUser:
 
     @property
     def user(self) -> dict[str, Any]:
-        user: dict[str, Any] = {"id": self.id, "is_bot": False, "first_name": self.first_name}
-        if self.language_code:
-            user["language_code"] = self.language_code
-        return user
+        return self.sender.user()
 
     def message_update(self, text: str, update_id: int | None = None) -> dict[str, Any]:
-        return {
-            "update_id": update_id or next(_update_ids),
-            "message": {
-                "message_id": next(self._message_ids),
-                "date": int(time.time()),
-                "chat": {"id": self.id, "type": "private", "first_name": self.first_name},
-                "from": self.user,
-                "text": text,
-            },
-        }
+        return UPDATES.message(self.sender, next(self._message_ids), update_id=update_id, text=text)
 
     async def feed(self, raw: dict[str, Any]) -> None:
         update = Update.model_validate(raw, context={"bot": self.bot})
@@ -74,23 +64,7 @@ class TelegramUser:
         raise AssertionError(f"no button {label!r} in {self.buttons()}")
 
     async def press_data(self, data: str) -> None:
-        await self.feed(
-            {
-                "update_id": next(_update_ids),
-                "callback_query": {
-                    "id": str(next(_update_ids)),
-                    "from": self.user,
-                    "chat_instance": "ci",
-                    "data": data,
-                    "message": {
-                        "message_id": 1,
-                        "date": int(time.time()),
-                        "chat": {"id": self.id, "type": "private"},
-                        "text": "…",
-                    },
-                },
-            }
-        )
+        await self.feed(UPDATES.callback(self.sender, data, 1))
 
     def requests(self, method: str | None = None) -> list[RecordedRequest]:
         return self.standin.calls(method, chat_id=self.id)
