@@ -13,9 +13,13 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from bot.app import App
-from bot.webhook import build_web_app, http_server
+from bot.web import build_web_app, http_server
 from bot.whatsapp.transport import WhatsAppTransport
-from storage.models import ChannelIdentity, LinkAttempt, ProcessedUpdate, Role, WhatsAppChat
+from services.roles import Role
+from storage.models.linking import LinkAttempt
+from storage.models.people import ChannelIdentity
+from storage.models.system import ProcessedUpdate
+from storage.models.whatsapp import WhatsAppChat
 from tests.builders import registered
 from tests.conftest import PUBLIC_URL, Db, MakeUser
 from tests.standins.twilio_api import TwilioStandIn

@@ -29,27 +29,25 @@ from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from bot.app import App
-from handlers.callbacks import ConsentCb, LanguageCb, RoleCb
+from handlers.onboarding.callbacks import ConsentCb, LanguageCb, Who, WhoCb
+from services.channels import Channel
 from services.consent import consent_for
-from services.delivery import record_status
-from services.errors import InviteProblem, LinkProblem
-from services.invites import Scope, create_invite, redeem_as_member
-from services.linking import MAX_FAILURES, redeem_link
-from services.notify import notify
-from services.outbox import mark_sent_many
-from services.people import Actor, Newcomer, register
-from services.scheduling import advance
+from services.invites.invites import InviteProblem, create_invite, redeem_as_member
+from services.linking.linking import MAX_FAILURES, LinkProblem, redeem_link
+from services.messaging.delivery import record_status
+from services.messaging.notify import notify
+from services.messaging.outbox import mark_sent_many
+from services.messaging.statuses import DeliveryStatus
+from services.onboarding.registration import Newcomer, register
+from services.people import Actor
+from services.roles import Role, Scope
+from services.scheduling import enqueue_due
 from storage.base import utcnow
-from storage.models import (
-    EarlyStatus,
-    Invite,
-    LinkAttempt,
-    OutboxMessage,
-    Person,
-    Role,
-    RoleGrant,
-    SchedulerMark,
-)
+from storage.models.invites import Invite
+from storage.models.linking import LinkAttempt
+from storage.models.messaging import EarlyStatus, OutboxMessage
+from storage.models.people import Person, RoleGrant
+from storage.models.system import SchedulerMark
 from tests.conftest import Db
 from tests.driver import TelegramUser
 from tests.standins.telegram_api import TelegramStandIn
@@ -128,7 +126,7 @@ def in_session(app: App, action: Callable[[AsyncSession], Awaitable[Any]]) -> An
 
 async def person(app: App, external_id: str) -> Actor:
     async with app.session_factory() as session:
-        newcomer = Newcomer("telegram", external_id, f"Person {external_id}", "en")
+        newcomer = Newcomer(Channel.TELEGRAM, external_id, f"Person {external_id}", "en")
         registration = await register(session, newcomer, consent_for("en"), role=Role.VOLUNTEER)
     return registration.actor
 
@@ -148,7 +146,7 @@ async def test_one_use_invite_is_granted_once_to_racing_members(app: App, db: Db
     code = await admin_invite(app)
 
     def redeem(person_id: int) -> Any:
-        return in_session(app, lambda s: redeem_as_member(s, person_id, code))
+        return in_session(app, lambda s: redeem_as_member(s, person_id, code, "en"))
 
     outcomes = await race(app, "LOCK TABLE invite IN SHARE MODE", [redeem(p) for p in people])
     admins = await db.scalar(
@@ -167,7 +165,10 @@ async def test_racing_wrong_link_codes_each_count(app: App, db: Db, earlier: int
 
     def wrong() -> Any:
         return in_session(
-            app, lambda s: redeem_link(s, "00000000", "whatsapp", "77010000001", utcnow())
+            app,
+            lambda s: redeem_link(
+                s, "00000000", Channel.WHATSAPP, "77010000001", utcnow(), lambda _: ""
+            ),
         )
 
     for _ in range(earlier):
@@ -188,10 +189,11 @@ async def sent_message(app: App, sid: str) -> None:
         row_id = await session.scalar(select(OutboxMessage.id))
         assert row_id is not None
         await mark_sent_many(session, [row_id], {row_id: sid})
+        await session.commit()
 
 
 def status(app: App, sid: str, value: str) -> Any:
-    return in_session(app, lambda s: record_status(s, sid, value, None, utcnow()))
+    return in_session(app, lambda s: record_status(s, sid, DeliveryStatus(value), None, utcnow()))
 
 
 async def test_racing_status_callbacks_end_on_the_latest_status(app: App, db: Db) -> None:
@@ -225,10 +227,13 @@ async def test_racing_first_scheduler_advances_do_not_fail(app: App, db: Db) -> 
     later = now + timedelta(minutes=1)
 
     def tick(reached: datetime) -> Any:
-        return in_session(app, lambda s: advance(s, "reminders", reached))
+        grace = timedelta(hours=3)
+        return in_session(
+            app, lambda s: enqueue_due(s, "reminders", reached, grace, [], lambda _: {})
+        )
 
     outcomes = await race(app, "LOCK TABLE scheduler_mark IN SHARE MODE", [tick(now), tick(later)])
-    assert outcomes == [None, None]
+    assert outcomes == [0, 0]
     assert await db.scalar(select(SchedulerMark.reached_at)) == later
 
 
@@ -247,7 +252,7 @@ async def test_five_taps_at_once_register_once_without_errors(
     tap = ConsentCb(accept=True).pack()
     if step == "role_volunteer":
         await user.press_data(tap)
-        tap = RoleCb(role="volunteer").pack()
+        tap = WhoCb(who=Who.VOLUNTEER).pack()
     before = len(standin.calls("answerCallbackQuery"))
     bot.session.middleware(SlowTapAnswers(5))
     taps = [user.press_data(tap) for _ in range(5)]
