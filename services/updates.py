@@ -10,13 +10,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
+from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
 
 from services.channels import Channel
-from storage.dialect import insert_for
 from storage.models.system import ProcessedUpdate
 
 MAX_ATTEMPTS = 3
@@ -39,34 +41,47 @@ class Attempt:
         return self.number > MAX_ATTEMPTS
 
 
+# Built once: these run for every update, and building a statement costs more than running it.
+_FINISH = (
+    update(ProcessedUpdate)
+    .where(
+        ProcessedUpdate.channel == bindparam("b_channel"),
+        ProcessedUpdate.update_key == bindparam("b_key"),
+        ProcessedUpdate.finished_at.is_(None),
+    )
+    .values(finished_at=bindparam("b_now"))
+)
+
+
+@cache
+def _attempt(dialect: str) -> Any:
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    statement = insert(ProcessedUpdate).values(
+        channel=bindparam("b_channel"),
+        update_key=bindparam("b_key"),
+        processed_at=bindparam("b_now"),
+        attempts=1,
+    )
+    return statement.on_conflict_do_update(
+        index_elements=["channel", "update_key"],
+        set_={"attempts": ProcessedUpdate.attempts + 1},
+        where=ProcessedUpdate.finished_at.is_(None),
+    ).returning(ProcessedUpdate.attempts)
+
+
 async def count_attempt(
     session: AsyncSession, channel: Channel, update_key: str, now: datetime
 ) -> Attempt:
     """One statement in the caller's transaction: insert the attempt, or count one more."""
-    number = await session.scalar(
-        insert_for(session, ProcessedUpdate)
-        .values(channel=channel, update_key=update_key, processed_at=now, attempts=1)
-        .on_conflict_do_update(
-            index_elements=["channel", "update_key"],
-            set_={"attempts": ProcessedUpdate.attempts + 1},
-            where=ProcessedUpdate.finished_at.is_(None),
-        )
-        .returning(ProcessedUpdate.attempts)
-    )
-    return Attempt(number or 0)
+    statement = _attempt(session.get_bind().dialect.name)
+    values = {"b_channel": channel, "b_key": update_key, "b_now": now}
+    return Attempt(await session.scalar(statement, values) or 0)
 
 
 def mark_finished(session: Session, channel: Channel, update_key: str, now: datetime) -> None:
     """Inside a commit (synchronous): the update's work and this mark go together."""
-    result = session.execute(
-        update(ProcessedUpdate)
-        .where(
-            ProcessedUpdate.channel == channel,
-            ProcessedUpdate.update_key == update_key,
-            ProcessedUpdate.finished_at.is_(None),
-        )
-        .values(finished_at=now)
-    )
+    values = {"b_channel": channel, "b_key": update_key, "b_now": now}
+    result = session.execute(_FINISH, values)
     if not getattr(result, "rowcount", 0):
         raise HandledElsewhere(update_key)
 

@@ -3,6 +3,7 @@ templates, Twilio's errors, media links, and one person on both channels."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 from typing import NamedTuple
 
@@ -21,8 +22,10 @@ from bot.whatsapp.courier import WhatsAppCourier
 from bot.whatsapp.setup import whatsapp_courier
 from bot.whatsapp.transport import WhatsAppTransport
 from bot.whatsapp.web import SIGNATURE_HEADER, STATUS_PATH, WHATSAPP_PATH
+from services.channels import Channel
 from services.messaging.delivery import delivery_counts
 from services.messaging.notify import notify
+from services.messaging.sending import claim
 from services.roles import Role
 from storage.base import utcnow
 from storage.models.messaging import OutboxMessage, OutboxStatus
@@ -197,6 +200,23 @@ async def test_reminder_inside_the_window_goes_as_text(
     assert sent.status_callback == PUBLIC_URL + STATUS_PATH
     [row] = await rows(db)
     assert (row.status, row.provider_sid, row.delivery_status) == ("sent", sent.sid, "queued")
+
+
+async def test_a_row_claimed_earlier_keeps_its_window_after_a_later_claim(
+    app: App, wa_user: WhatsAppUser, whatsapp: Transport, twilio: TwilioStandIn
+) -> None:
+    """The sender claims ahead: a row from one claim may go after the next claim is prepared."""
+    await registered(app, wa_user, Role.PARENT)
+    await set_last_inbound(app, wa_user, timedelta(hours=1))
+    await queue_reminder(app, await identity(app, "whatsapp", wa_user.external_id))
+    courier = whatsapp_courier(app, whatsapp[0])
+    async with app.session_factory() as session:
+        [item] = await claim(session, Channel.WHATSAPP, utcnow(), 10, timedelta(minutes=1))
+    await courier.prepare([item])
+    await courier.prepare([replace(item, id=0, external_id="77010009999")])  # the next claim
+    await courier.post(item)
+    [sent] = twilio.messages(wa_user.address)
+    assert sent.body == "Lesson at 15:00" and sent.content_sid is None
 
 
 async def test_reminder_outside_the_window_goes_as_the_configured_template(

@@ -23,6 +23,7 @@ from services.uow import reading
 from storage.base import utcnow
 
 Templates = dict[str, dict[str, str]]  # kind -> locale -> Content SID
+KNOWN_WINDOWS = 100_000  # numbers whose window is kept between claims
 
 
 class WhatsAppCourier:
@@ -37,12 +38,20 @@ class WhatsAppCourier:
         self._last_inbound: dict[str, datetime | None] = {}
 
     async def prepare(self, items: list[OutboxItem]) -> None:
-        """When each recipient last wrote: inside 24 hours a message may go as free text."""
+        """When each recipient last wrote: inside 24 hours a message may go as free text.
+
+        Added to what earlier claims found: their rows may still be waiting for their turn.
+        """
+        if len(self._last_inbound) > KNOWN_WINDOWS:
+            self._last_inbound.clear()
         async with self._channel.sessions() as session, reading(session):
-            self._last_inbound = await last_inbound(session, [i.external_id for i in items])
+            found = await last_inbound(session, [i.external_id for i in items])
+        self._last_inbound.update(found)
 
     async def post(self, item: OutboxItem) -> str | None:
         text, markup = telegram_message(item.payload)
+        if item.external_id not in self._last_inbound:
+            await self.prepare([item])
         if within_window(self._last_inbound.get(item.external_id), utcnow()):
             chat_id = int(item.external_id)
             method = SendMessage(chat_id=chat_id, text=text, reply_markup=markup)
