@@ -9,11 +9,11 @@ from aiogram import Dispatcher
 from aiogram.utils.i18n import I18n
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from bot.assembly import Assembly, assemble
 from bot.config import Settings
 from bot.dispatcher import build_dispatcher
-from bot.features import Assembly, assemble
 from bot.i18n import make_i18n
-from bot.state.stores import RedisStates, SqlStates, StateStore
+from bot.state.stores import DatabaseStates, RedisStates, StateStore
 from handlers.common.deeplinks import DeepLinks
 from handlers.features import Feature
 from storage.engine import create_engine, create_session_factory
@@ -37,7 +37,7 @@ class App:
 
 
 def make_states(settings: Settings) -> StateStore:
-    return RedisStates(settings.redis_url) if settings.redis_url else SqlStates()
+    return RedisStates(settings.redis_url) if settings.redis_url else DatabaseStates()
 
 
 async def build_app(

@@ -6,7 +6,7 @@ from aiogram import Dispatcher
 from aiogram.utils.i18n import I18n
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.features import Assembly
+from bot.assembly import Assembly
 from bot.middlewares.i18n import PersonI18nMiddleware
 from bot.middlewares.update import UpdateMiddleware
 from bot.state.stores import StateStore

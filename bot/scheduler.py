@@ -12,11 +12,10 @@ from aiogram.utils.i18n import I18n
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from bot.assembly import Assembly, assemble
 from bot.config import Settings
-from bot.features import Assembly, assemble
 from bot.i18n import make_i18n
-from handlers.features import Renderer
-from services.hooks import Due
+from services.hooks import Due, Renderer
 from services.maintenance import purge
 from services.scheduling import enqueue_due
 from storage.base import utcnow

@@ -20,22 +20,30 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import IntEnum
 from types import ModuleType
-from typing import Any
 
 from aiogram import Router
 
 from handlers.common.menu import MenuCommand
-from services.hooks import Due, Hooks
+from services.hooks import Hooks, Renderer
 
 RouterFactory = Callable[[], Router]
-# Due -> the outbox payload ({"text": ..., "reply_markup": ...}) in the active locale
-Renderer = Callable[[Due], dict[str, Any]]
 
 
 class Position(IntEnum):
-    """Where a feature's router goes: /cancel before every flow, catch-alls after them."""
+    """Where a feature's router goes among the others (lower first).
+
+    A flow's "anything else in this state" handler swallows every later feature's commands
+    while someone is in that state, so a flow goes after the features whose commands must
+    still work inside it: /cancel first, then onboarding (/start, /help, /language), privacy,
+    linking and invites, features' own flows in the middle, catch-alls last.
+    """
 
     FIRST = 0
+    CANCEL = 1
+    ONBOARDING = 10
+    PRIVACY = 20
+    LINKING = 30
+    INVITES = 40
     MIDDLE = 50
     LAST = 100
 

@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.channels import Channel
 from services.consent import Purpose, consent_for, record_consent
-from services.roles import Role, Scope, ScopeKind
+from services.roles import Role, Scope
 from services.uow import unit_of_work
 from storage.models.org import Club, Region, Site
 from storage.models.people import ChannelIdentity, Child, Person, RoleGrant
@@ -162,19 +162,7 @@ async def _grant(
         region_id = await session.scalar(select(Region.id).where(Region.code == grant.region))
     club_id = clubs[grant.club].id if grant.club else None
     site_id = sites[grant.site].id if grant.site else None
-    scope = next(
-        (
-            Scope(kind, id_)
-            for kind, id_ in (
-                (ScopeKind.REGION, region_id),
-                (ScopeKind.CLUB, club_id),
-                (ScopeKind.SITE, site_id),
-                (ScopeKind.CHILD, child_id),
-            )
-            if id_ is not None
-        ),
-        Scope(),
-    )
+    scope = Scope.of(region_id, club_id, site_id, child_id)
     session.add(
         RoleGrant(
             person_id=person.id,

@@ -3,7 +3,7 @@
 /mydata asks every feature what it stores about the person, /forget lets each delete what does
 not cascade from the person's row, the hourly purge runs each feature's retention rules, and the
 scheduler's tick asks each feature what fell due. None of them keeps a list of features: they
-are handed the `Hooks` of all of them (see handlers/features.py and bot/features.py).
+are handed the `Hooks` of all of them (see handlers/features.py and bot/assembly.py).
 """
 
 from __future__ import annotations
@@ -37,6 +37,8 @@ class Due:
 
 # (session, start, end) -> what fell due in (start, end]
 DueQuery = Callable[[AsyncSession, datetime, datetime], Awaitable[list[Due]]]
+# Due -> the outbox payload ({"text": ..., "reply_markup": ...}) in the reader's language
+Renderer = Callable[[Due], dict[str, Any]]
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,7 @@ from storage.models.people import ChannelIdentity, Child, ConsentRecord, Person,
 
 
 def jsonable(value: Any) -> Any:
-    """Dates as ISO strings, enums as their values, containers all the way down."""
+    """Dates as ISO strings, containers all the way down (our enums are strings already)."""
     if isinstance(value, datetime | date):
         return value.isoformat()
     if isinstance(value, dict):
@@ -69,8 +69,12 @@ async def export_person(
             "children": [_row(c, "id", "first_name", "created_at") for c in children],
         }
         for feature in hooks:
-            if feature.export is not None:
-                data.update(await feature.export(session, person_id))
+            if feature.export is None:
+                continue
+            sections = await feature.export(session, person_id)
+            if clash := data.keys() & sections.keys():
+                raise ValueError(f"two features export {sorted(clash)}")
+            data.update(sections)
     return jsonable(data)  # type: ignore[no-any-return]
 
 

@@ -35,6 +35,25 @@ class Scope:
         """ "club:3", or "" for no scope: what makes a grant unique per person and role."""
         return f"{self.kind}:{self.id}" if self.kind is not None else ""
 
+    @classmethod
+    def of(
+        cls,
+        region_id: int | None = None,
+        club_id: int | None = None,
+        site_id: int | None = None,
+        child_id: int | None = None,
+    ) -> Scope:
+        """The scope of a row that has a column per kind of place, at most one of them set."""
+        for kind, value in (
+            (ScopeKind.REGION, region_id),
+            (ScopeKind.CLUB, club_id),
+            (ScopeKind.SITE, site_id),
+            (ScopeKind.CHILD, child_id),
+        ):
+            if value is not None:
+                return cls(kind, value)
+        return cls()
+
 
 SELF_SERVICE_ROLES = frozenset({Role.VOLUNTEER, Role.PARENT})
 INVITE_ONLY_ROLES = frozenset({Role.ADMIN, Role.COORDINATOR, Role.TEACHER, Role.DUTY_OFFICER})

@@ -2,21 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import datetime, timedelta
-from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.hooks import Due, DueQuery
+from services.hooks import DueQuery, Renderer
 from services.messaging.notify import notify
 from services.uow import unit_of_work
 from storage.dialect import insert_for
 from storage.models.system import SchedulerMark
-
-# Due -> the outbox payload ({"text": ..., "reply_markup": ...}) in the person's language
-Render = Callable[[Due], dict[str, Any]]
 
 
 def tick_window(
@@ -34,7 +30,7 @@ async def enqueue_due(
     now: datetime,
     grace: timedelta,
     queries: Sequence[DueQuery],
-    render: Render,
+    render: Renderer,
 ) -> int:
     """Queue everything due since the mark and move the mark, in one commit.
 

@@ -86,7 +86,7 @@ def mark_finished(session: Session, channel: Channel, update_key: str, now: date
         raise HandledElsewhere(update_key)
 
 
-async def finished_before(session: AsyncSession, channel: Channel, update_key: str) -> bool:
+async def is_finished(session: AsyncSession, channel: Channel, update_key: str) -> bool:
     """Read-only: lets a transport skip a redelivery before it acts on it."""
     finished = await session.scalar(
         select(ProcessedUpdate.finished_at).where(

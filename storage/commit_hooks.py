@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
 
 _HOOKS = "qamqor.commit_hooks"
+_RAN = "qamqor.commit_hooks_ran"
 
 
 class CommitHook(Protocol):
@@ -32,11 +33,23 @@ def add_commit_hook(session: AsyncSession, hook: CommitHook) -> None:
 
 @event.listens_for(Session, "before_commit")
 def _before_commit(session: Session) -> None:
-    for hook in session.info.get(_HOOKS, ()):
+    # Releasing a savepoint commits nothing yet: the hooks wait for the real commit.
+    if session.in_nested_transaction():
+        return
+    hooks = session.info.get(_HOOKS, ())
+    for hook in hooks:
         hook.before_commit(session)
+    session.info[_RAN] = bool(hooks)
 
 
 @event.listens_for(Session, "after_commit")
 def _after_commit(session: Session) -> None:
+    if not session.info.pop(_RAN, False):
+        return
     for hook in session.info.get(_HOOKS, ()):
         hook.after_commit()
+
+
+@event.listens_for(Session, "after_rollback")
+def _after_rollback(session: Session) -> None:
+    session.info.pop(_RAN, None)

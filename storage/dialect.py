@@ -20,5 +20,6 @@ def insert_for(bind: AsyncSession | Session | Connection, model: Any) -> Any:
 def insert_ignoring_conflicts(
     bind: AsyncSession | Session | Connection, model: Any, columns: list[str]
 ) -> Any:
-    """INSERT ... ON CONFLICT DO NOTHING in the dialect the session is bound to."""
-    return insert_for(bind, model).on_conflict_do_nothing(index_elements=columns)
+    """INSERT ... ON CONFLICT DO NOTHING in the dialect the session is bound to; with no
+    `columns`, a conflict on any unique key."""
+    return insert_for(bind, model).on_conflict_do_nothing(index_elements=columns or None)

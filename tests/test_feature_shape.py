@@ -15,8 +15,8 @@ import handlers
 import tests.example_feature.handlers as example_handlers
 from bot import scheduler
 from bot.app import App, build_app
+from bot.assembly import Assembly, assemble
 from bot.config import Settings
-from bot.features import Assembly, assemble
 from handlers.features import Feature, discover
 from services.maintenance import purge
 from services.roles import Role
@@ -44,7 +44,7 @@ async def app(settings: Settings) -> AsyncIterator[App]:
 
 def test_discovery_finds_the_project_features_in_order() -> None:
     names = [f.name for f in discover()]
-    assert names[:2] == ["cancel", "private_only"] and names[-1] == "fallback"
+    assert names[:2] == ["private_only", "cancel"] and names[-1] == "fallback"
     assert {"onboarding", "privacy", "linking", "invites", "messaging"} <= set(names)
     assert "notes" in [f.name for f in features()]
 

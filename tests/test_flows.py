@@ -107,6 +107,17 @@ async def test_help_differs_by_role(app: App, make_user: MakeUser) -> None:
     assert "/invite" not in volunteer.last_text and "Volunteer" in volunteer.last_text
 
 
+async def test_earlier_features_commands_work_inside_a_later_flow(
+    app: App, make_user: MakeUser
+) -> None:
+    """Features' routers are ordered: an admin making an invite can still ask for /help."""
+    admin = make_user("Гүлнар")
+    await registered(app, admin, Role.ADMIN)
+    await admin.send("/invite")
+    await admin.send("/help")
+    assert "/invite" in admin.last_text and "Administrator" in admin.last_text
+
+
 async def test_command_of_another_role_is_refused(app: App, make_user: MakeUser, db: Db) -> None:
     volunteer = make_user()
     await registered(app, volunteer, Role.VOLUNTEER)

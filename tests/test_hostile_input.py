@@ -103,7 +103,7 @@ def from_a_channel(text: str) -> dict[str, Any]:
     }
 
 
-@pytest.mark.parametrize("text", ["/start", "/link 12345678"])
+@pytest.mark.parametrize("text", ["/start", "/link 12345678", "/cancel"])
 async def test_message_on_behalf_of_a_chat_gets_a_clear_answer(
     user: TelegramUser, standin: TelegramStandIn, caplog: pytest.LogCaptureFixture, text: str
 ) -> None:

@@ -32,8 +32,10 @@ from bot.app import App
 from handlers.onboarding.callbacks import ConsentCb, LanguageCb, Who, WhoCb
 from services.channels import Channel
 from services.consent import consent_for
+from services.errors import AlreadyRegistered
 from services.invites.invites import InviteProblem, create_invite, redeem_as_member
-from services.linking.linking import MAX_FAILURES, LinkProblem, redeem_link
+from services.linking.linking import LinkProblem, offer_link, redeem_link
+from services.linking.tries import MAX_FAILURES
 from services.messaging.delivery import record_status
 from services.messaging.notify import notify
 from services.messaging.outbox import mark_sent_many
@@ -46,7 +48,7 @@ from storage.base import utcnow
 from storage.models.invites import Invite
 from storage.models.linking import LinkAttempt
 from storage.models.messaging import EarlyStatus, OutboxMessage
-from storage.models.people import Person, RoleGrant
+from storage.models.people import ChannelIdentity, Person, RoleGrant
 from storage.models.system import SchedulerMark
 from tests.conftest import Db
 from tests.driver import TelegramUser
@@ -166,9 +168,7 @@ async def test_racing_wrong_link_codes_each_count(app: App, db: Db, earlier: int
     def wrong() -> Any:
         return in_session(
             app,
-            lambda s: redeem_link(
-                s, "00000000", Channel.WHATSAPP, "77010000001", utcnow(), lambda _: ""
-            ),
+            lambda s: redeem_link(s, "00000000", Channel.WHATSAPP, "77010000001", lambda _: ""),
         )
 
     for _ in range(earlier):
@@ -178,6 +178,52 @@ async def test_racing_wrong_link_codes_each_count(app: App, db: Db, earlier: int
     outcomes = await race(app, "LOCK TABLE link_attempt IN SHARE MODE", racers)
     assert all(isinstance(o, LinkProblem) and o.reason == "unknown" for o in outcomes), outcomes
     assert await db.scalar(select(LinkAttempt.failures)) == MAX_FAILURES
+
+
+async def test_racing_tries_past_the_cap_are_stopped(app: App) -> None:
+    """The cap is checked and counted in one statement: with one try left, three codes sent at
+    once give one answer about the code and two "too many"."""
+
+    def wrong() -> Any:
+        return in_session(
+            app,
+            lambda s: redeem_link(s, "00000000", Channel.WHATSAPP, "77010000002", lambda _: ""),
+        )
+
+    for _ in range(MAX_FAILURES - 1):
+        with pytest.raises(LinkProblem):
+            await wrong()
+    outcomes = await race(app, "LOCK TABLE link_attempt IN SHARE MODE", [wrong() for _ in range(3)])
+    reasons = sorted(o.reason for o in outcomes if isinstance(o, LinkProblem))
+    assert reasons == ["too_many", "too_many", "unknown"], outcomes
+
+
+async def test_linking_an_account_while_it_registers_ends_without_error(app: App, db: Db) -> None:
+    """The same WhatsApp number registering and being linked at the same moment: one of them
+    wins, the other is told why; nothing fails with a database error."""
+    owner = await person(app, "5001")
+    async with app.session_factory() as session:
+        offer = await offer_link(session, owner.person_id, Channel.TELEGRAM)
+    number = "77010000003"
+    newcomer = Newcomer(Channel.WHATSAPP, number, "Дана", "en")
+    racers = [
+        in_session(app, lambda s: register(s, newcomer, consent_for("en"), role=Role.PARENT)),
+        in_session(
+            app, lambda s: redeem_link(s, offer.code, Channel.WHATSAPP, number, lambda _: "")
+        ),
+    ]
+    outcomes = await race(app, "LOCK TABLE channel_identity IN SHARE MODE", racers)
+    errors = [o for o in outcomes if isinstance(o, BaseException)]
+    assert all(isinstance(e, AlreadyRegistered | LinkProblem) for e in errors), outcomes
+    assert len(errors) == 1, outcomes
+    assert (
+        await db.scalar(
+            select(func.count())
+            .select_from(ChannelIdentity)
+            .where(ChannelIdentity.external_id == number)
+        )
+        == 1
+    )
 
 
 async def sent_message(app: App, sid: str) -> None:

@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import scheduler
 from bot.app import App
-from bot.features import Assembly, assemble
+from bot.assembly import Assembly, assemble
 from bot.scheduler import dispose_job_engines, tick
 from handlers.features import Feature, discover
 from services.hooks import Due, Hooks

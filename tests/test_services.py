@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.features import assemble
+from bot.assembly import assemble
 from bot.whatsapp.chats import touch_inbound
 from bot.whatsapp.media_store import store_media
 from services.channels import Channel
@@ -25,7 +25,7 @@ from services.onboarding.registration import Newcomer, register
 from services.people import set_locale
 from services.personal_data import export_person, forget_person
 from services.roles import Role, Scope, ScopeKind
-from services.updates import MAX_ATTEMPTS, count_attempt, finished_before, mark_finished
+from services.updates import MAX_ATTEMPTS, count_attempt, is_finished, mark_finished
 from storage.base import utcnow
 from storage.models.messaging import EarlyStatus, OutboxMessage
 from storage.models.people import ChannelIdentity, Child, ConsentRecord, Person, RoleGrant
@@ -101,8 +101,8 @@ async def test_attempts_finish_and_purge_of_processed_updates(session: AsyncSess
     assert (await count_attempt(session, Channel.WHATSAPP, "10", now)).number == 1
     await session.run_sync(mark_finished, Channel.TELEGRAM, "10", now)
     await session.commit()
-    assert await finished_before(session, Channel.TELEGRAM, "10")
-    assert not await finished_before(session, Channel.WHATSAPP, "10")
+    assert await is_finished(session, Channel.TELEGRAM, "10")
+    assert not await is_finished(session, Channel.WHATSAPP, "10")
     again = await count_attempt(session, Channel.TELEGRAM, "10", now)
     assert again.finished_before  # a redelivery of a finished update is not counted
     for _ in range(MAX_ATTEMPTS):
@@ -147,6 +147,25 @@ async def outbox_row(session: AsyncSession, external_id: str = "1") -> OutboxMes
     )
     assert row is not None
     return row
+
+
+async def test_status_reports_only_move_forward(session: AsyncSession) -> None:
+    """Reports come in any order: a late "sent" or "failed" cannot undo a delivery."""
+    row = await outbox_row(session)
+    await mark_sent_many(session, [row.id], {row.id: "SMorder"})
+    await session.commit()
+    now = utcnow()
+    steps = [
+        (DeliveryStatus.DELIVERED, "delivered"),
+        (DeliveryStatus.SENT, "delivered"),
+        (DeliveryStatus.FAILED, "delivered"),
+        (DeliveryStatus.READ, "read"),
+        (DeliveryStatus.DELIVERED, "read"),
+    ]
+    for reported, expected in steps:
+        await record_status(session, "SMorder", reported, None, now)
+        await session.refresh(row)
+        assert row.delivery_status == expected, reported
 
 
 async def test_a_status_callback_before_the_sid_is_stored_is_applied_later(

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 
 import pytest
-from aiogram import Router
+from aiogram import Bot, Router
 from aiogram.filters import Command
 from aiogram.fsm.context import FSMContext
 from aiogram.types import Message
@@ -20,6 +20,8 @@ from services.roles import Role
 from storage.models.people import Child
 from tests.builders import registered
 from tests.conftest import Db, MakeUser
+from tests.driver import TelegramUser
+from tests.standins.telegram_api import TelegramStandIn
 
 
 class Broken(Exception):
@@ -60,3 +62,19 @@ async def test_a_failing_handler_leaves_nothing_on_any_channel(
     assert await db.count(Child) == 0
     await user.send("hello")  # the conversation state it set went with the failure
     assert user.last_text == "Sorry, I didn't understand. /help shows what I can do."
+
+
+async def test_a_reply_failing_after_registration_keeps_what_was_committed(
+    app: App, bot: Bot, standin: TelegramStandIn
+) -> None:
+    """The role step registers (its service commits, with the state it cleared), then the reply
+    fails: the person stays registered and out of the flow, whichever store keeps the state."""
+    user = TelegramUser(app.dispatcher, bot, standin, 5151, "Ольга", "en")
+    await user.send("/start")
+    await user.press("English")
+    await user.press("I agree")
+    standin.fail_next(method="sendMessage", status=500)
+    await user.press("Parent")
+    assert user.last_text == "Something went wrong on our side. Please try again."
+    await user.send("/help")
+    assert user.last_text.startswith("Your roles: Parent.")

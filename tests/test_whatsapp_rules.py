@@ -20,7 +20,7 @@ from bot.whatsapp.media import MediaLinks
 from bot.whatsapp.quick_replies import quick_reply
 from bot.whatsapp.transport import TWILIO_STATUSES
 from services.messaging.notify import preferred_of
-from services.messaging.statuses import DeliveryStatus, moves_forward
+from services.messaging.statuses import DeliveryStatus
 
 NOW = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
 FROM = {"MessageSid": "SM" + "a" * 32, "From": "whatsapp:+77011234567", "Body": "2"}
@@ -30,17 +30,6 @@ def test_window_is_24_hours_after_the_last_message() -> None:
     assert within_window(NOW - timedelta(hours=23, minutes=59), NOW)
     assert not within_window(NOW - timedelta(hours=24), NOW)
     assert not within_window(None, NOW)
-
-
-def test_status_only_moves_forward() -> None:
-    sent, delivered, read = DeliveryStatus.SENT, DeliveryStatus.DELIVERED, DeliveryStatus.READ
-    failed = DeliveryStatus.FAILED
-    assert moves_forward(None, sent)
-    assert moves_forward(sent, delivered) and moves_forward(delivered, read)
-    assert not moves_forward(read, delivered)
-    assert not moves_forward(delivered, sent)
-    assert moves_forward(sent, failed) and not moves_forward(read, failed)
-    assert not moves_forward(sent, sent)
 
 
 def test_twilio_statuses_map_to_ours() -> None:

@@ -28,7 +28,7 @@ from aiogram.types import TelegramObject, Update, User
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import Session
 
-from bot.state.stores import Snapshot, StateStore
+from bot.state.stores import DatabaseStates, RedisStates, Snapshot, StateStore
 from bot.state.update_state import UpdateState
 from services.channels import Channel
 from services.people import Actor, recognise
@@ -47,41 +47,46 @@ class UpdateWork:
     ) -> None:
         self.channel, self.update_key = channel, update_key
         self.state, self.store = state, store
+        self.in_database = isinstance(store, DatabaseStates)
         self.finished = False
-        self._writing: tuple[int, Snapshot] | None = None
-
-    @property
-    def pending(self) -> bool:
-        return not self.finished or self._state_dirty()
+        self._committing: tuple[int, Snapshot] | None = None
 
     def before_commit(self, session: Session) -> None:
         if not self.finished:
             mark_finished(session, self.channel, self.update_key, utcnow())
-        if self.state is not None and self.store.transactional and self.state.dirty:
-            self._writing = (self.state.version, self.state.snapshot())
-            self.store.write(session, self.state.key, self._writing[1])
+        if self.state is not None and self.state.version != self.state.committed[0]:
+            self._committing = (self.state.version, self.state.snapshot())
+            if isinstance(self.store, DatabaseStates):
+                self.store.write(session, self.state.key, self._committing[1])
 
     def after_commit(self) -> None:
         self.finished = True
-        if self.state is not None and self._writing is not None:
-            self.state.stored(*self._writing)
-            self._writing = None
-
-    def _state_dirty(self) -> bool:
-        return self.state is not None and self.state.dirty
+        if self.state is not None and self._committing is not None:
+            self.state.committed = self._committing
+            if self.in_database:
+                self.state.stored = self._committing[0]
+            self._committing = None
 
     async def settle(self, session: AsyncSession) -> None:
-        """After the handler: commit what no service committed, then state kept elsewhere."""
-        if not self.finished or (self.store.transactional and self._state_dirty()):
+        """After the handler: commit what no service committed; Redis gets the state after."""
+        state_unwritten = self.in_database and self.state is not None and self.state.dirty
+        if not self.finished or state_unwritten:
             await session.commit()
-        if self.state is not None and not self.store.transactional and self.state.dirty:
-            version, snapshot = self.state.version, self.state.snapshot()
-            await self.store.save(self.state.key, snapshot)
-            self.state.stored(version, snapshot)
+        await self._save_elsewhere()
 
-    def discard(self) -> None:
+    async def fail(self, session: AsyncSession) -> None:
+        """The handler failed: its uncommitted work and state changes go; what a service
+        committed stays, its state included."""
+        await session.rollback()
         if self.state is not None:
             self.state.discard()
+        await self._save_elsewhere()
+
+    async def _save_elsewhere(self) -> None:
+        if isinstance(self.store, RedisStates) and self.state is not None and self.state.dirty:
+            version, snapshot = self.state.version, self.state.snapshot()
+            await self.store.save(self.state.key, snapshot)
+            self.state.stored = version
 
 
 class UpdateMiddleware(BaseMiddleware):
@@ -105,7 +110,7 @@ class UpdateMiddleware(BaseMiddleware):
             if begun is None:
                 return UNHANDLED
             actor, snapshot = begun
-            if snapshot is None and key is not None:
+            if isinstance(self.store, RedisStates) and key is not None:
                 snapshot = await self.store.fetch(key)
             state = UpdateState(key, snapshot) if key is not None and snapshot is not None else None
             work = UpdateWork(channel, update_key, state, self.store)
@@ -123,8 +128,8 @@ class UpdateMiddleware(BaseMiddleware):
                 log.info("update %s %s was finished by another copy", channel, update_key)
                 return UNHANDLED
             except BaseException:
-                await session.rollback()
-                work.discard()  # the error path reads the state as it was, not half-changed
+                # Before the error path runs: it reads the state as it was, not half-changed.
+                await work.fail(session)
                 raise
             return result
 
@@ -150,7 +155,7 @@ class UpdateMiddleware(BaseMiddleware):
             return None
         actor = await recognise(session, channel, str(user.id)) if user is not None else None
         snapshot = None
-        if key is not None and self.store.transactional:
+        if key is not None and isinstance(self.store, DatabaseStates):
             snapshot = await self.store.load(session, key)
         await session.commit()
         return actor, snapshot

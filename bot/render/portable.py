@@ -38,7 +38,8 @@ from aiogram.types import (
     ReplyKeyboardRemove,
 )
 
-MAX_OPTIONS = 10
+from handlers.common.keyboards import MAX_OPTIONS
+
 PORTABLE_METHODS = (
     SendMessage,
     SendDocument,

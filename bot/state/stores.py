@@ -1,14 +1,15 @@
 """Where conversation state lives between updates: our database (default) or Redis.
 
-The database store is written inside the commit of the update's own work (no transaction of
-its own, nothing lost or half-kept on a crash); Redis, outside any database transaction, right
-after the handler.
+`DatabaseStates` is read in the update's first transaction and written inside the commit of
+the update's own work: nothing lost or half-kept on a crash. `RedisStates` is read and written
+outside any database transaction (Redis is a network call): right after the update's commit,
+so a crash between the two loses that state change.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any
 
 from aiogram.fsm.storage.base import DefaultKeyBuilder, StorageKey
 from aiogram.fsm.storage.redis import RedisStorage
@@ -31,29 +32,12 @@ class Snapshot:
         return self.state is None and not self.data
 
 
-class StateStore(Protocol):
-    # True: `load` runs in the update's first transaction and `write` inside its commits.
-    # False: `fetch` and `save` run outside any database transaction.
-    transactional: bool
-
-    async def load(self, session: AsyncSession, key: StorageKey) -> Snapshot: ...
-
-    def write(self, session: Session, key: StorageKey, snapshot: Snapshot) -> None: ...
-
-    async def fetch(self, key: StorageKey) -> Snapshot: ...
-
-    async def save(self, key: StorageKey, snapshot: Snapshot) -> None: ...
-
-    async def close(self) -> None: ...
-
-
-class SqlStates:
-    transactional = True
-
+class DatabaseStates:
     def __init__(self) -> None:
         self._keys = DefaultKeyBuilder(with_destiny=True)
 
     async def load(self, session: AsyncSession, key: StorageKey) -> Snapshot:
+        """In the caller's transaction."""
         row = (
             await session.execute(
                 select(FsmRecord.state, FsmRecord.data).where(
@@ -67,6 +51,7 @@ class SqlStates:
         return Snapshot(state, dict(data or {}))
 
     def write(self, session: Session, key: StorageKey, snapshot: Snapshot) -> None:
+        """Inside a commit (synchronous)."""
         built = self._keys.build(key)
         if snapshot.empty:
             # Nothing left to remember about this chat.
@@ -79,27 +64,13 @@ class SqlStates:
             .on_conflict_do_update(index_elements=["key"], set_=values)
         )
 
-    async def fetch(self, key: StorageKey) -> Snapshot:
-        raise NotImplementedError("the database store loads inside the update's transaction")
-
-    async def save(self, key: StorageKey, snapshot: Snapshot) -> None:
-        raise NotImplementedError("the database store writes inside the update's commit")
-
     async def close(self) -> None:
         return None
 
 
 class RedisStates:
-    transactional = False
-
     def __init__(self, url: str) -> None:
         self._redis = RedisStorage.from_url(url)
-
-    async def load(self, session: AsyncSession, key: StorageKey) -> Snapshot:
-        raise NotImplementedError("Redis is read outside database transactions")
-
-    def write(self, session: Session, key: StorageKey, snapshot: Snapshot) -> None:
-        raise NotImplementedError("Redis is written outside database transactions")
 
     async def fetch(self, key: StorageKey) -> Snapshot:
         state = await self._redis.get_state(key)
@@ -111,3 +82,6 @@ class RedisStates:
 
     async def close(self) -> None:
         await self._redis.close()
+
+
+StateStore = DatabaseStates | RedisStates

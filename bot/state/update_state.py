@@ -1,5 +1,6 @@
 """One update's view of its chat's conversation state: read once, changed in memory, written
-by the next commit (see bot/middlewares/update.py). Handlers use it through FSMContext."""
+after the update's work commits (see bot/middlewares/update.py). Handlers use it through
+FSMContext."""
 
 from __future__ import annotations
 
@@ -16,47 +17,45 @@ from bot.state.stores import Snapshot
 class UpdateState(BaseStorage):
     def __init__(self, key: StorageKey, snapshot: Snapshot) -> None:
         self.key = key
-        self._snapshot = snapshot
-        self._stored = self.snapshot()  # what the store holds
+        self._current = snapshot
         self.version = 0  # changes made so far
-        self.saved = 0  # the version the store holds
+        # As of the update's last commit (or as read): what a failure goes back to.
+        self.committed: tuple[int, Snapshot] = (0, self.snapshot())
+        self.stored = 0  # the version the store holds
 
     @property
     def dirty(self) -> bool:
-        return self.version != self.saved
+        """The store does not hold the current state."""
+        return self.version != self.stored
 
     def snapshot(self) -> Snapshot:
-        return Snapshot(self._snapshot.state, deepcopy(self._snapshot.data))
-
-    def stored(self, version: int, snapshot: Snapshot) -> None:
-        """The store now holds `snapshot`, the state as of `version`."""
-        self.saved, self._stored = version, snapshot
+        return Snapshot(self._current.state, deepcopy(self._current.data))
 
     def discard(self) -> None:
-        """The update failed: what it changed is forgotten, as its transaction was."""
-        self._snapshot = Snapshot(self._stored.state, deepcopy(self._stored.data))
-        self.version = self.saved
+        """The update failed: what it changed since its last commit goes, as that did."""
+        version, snapshot = self.committed
+        self._current, self.version = Snapshot(snapshot.state, deepcopy(snapshot.data)), version
 
     async def set_state(self, key: StorageKey, state: StateType = None) -> None:
         self._check(key)
         value = state.state if isinstance(state, State) else state
-        if value != self._snapshot.state:
-            self._snapshot.state = value
+        if value != self._current.state:
+            self._current.state = value
             self.version += 1
 
     async def get_state(self, key: StorageKey) -> str | None:
         self._check(key)
-        return self._snapshot.state
+        return self._current.state
 
     async def set_data(self, key: StorageKey, data: Mapping[str, Any]) -> None:
         self._check(key)
-        if dict(data) != self._snapshot.data:
-            self._snapshot.data = deepcopy(dict(data))
+        if dict(data) != self._current.data:
+            self._current.data = deepcopy(dict(data))
             self.version += 1
 
     async def get_data(self, key: StorageKey) -> dict[str, Any]:
         self._check(key)
-        return deepcopy(self._snapshot.data)
+        return deepcopy(self._current.data)
 
     async def close(self) -> None:
         return None

@@ -18,7 +18,7 @@ from services.channels import Channel
 from services.messaging.delivery import StatusChange, record_status
 from services.messaging.statuses import DeliveryStatus
 from services.uow import unit_of_work
-from services.updates import finished_before
+from services.updates import is_finished
 from storage.base import utcnow
 
 log = logging.getLogger(__name__)
@@ -54,7 +54,7 @@ class WhatsAppTransport:
         inbound = parse_inbound(form)
         # Committed before the update runs: a handler's transaction must not wait on ours.
         async with self.sessions() as session, unit_of_work(session):
-            if await finished_before(session, CHANNEL, inbound.message_sid):
+            if await is_finished(session, CHANNEL, inbound.message_sid):
                 return False
             await touch_inbound(session, inbound.address, utcnow())
             stored = await load_choices(session, inbound.address)

@@ -7,6 +7,6 @@ from handlers.features import Feature, Position
 feature = Feature(
     name="cancel",
     router=make_router,
-    position=Position.FIRST,
+    position=Position.CANCEL,
     commands=(MenuCommand("cancel", N_("Cancel the current step"), rank=99),),
 )

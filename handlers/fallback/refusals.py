@@ -18,9 +18,10 @@ class RoleCommand(Filter):
 
     async def __call__(self, message: Message, menu: Menu, **_: Any) -> bool | dict[str, Any]:
         text = message.text or ""
-        if not text.startswith("/"):
+        words = text[1:].split(maxsplit=1) if text.startswith("/") else []
+        if not words:
             return False
-        name = text[1:].split(maxsplit=1)[0].partition("@")[0].lower() if text[1:] else ""
+        name = words[0].partition("@")[0].lower()
         return {"command_name": name} if name in menu.role_commands else False
 
 

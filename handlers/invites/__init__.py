@@ -2,7 +2,7 @@
 their role."""
 
 from handlers.common.menu import N_, MenuCommand
-from handlers.features import Feature
+from handlers.features import Feature, Position
 from handlers.invites.invite import make_router
 from services.invites import HOOKS
 from services.roles import Role
@@ -10,6 +10,7 @@ from services.roles import Role
 feature = Feature(
     name="invites",
     router=make_router,
+    position=Position.INVITES,
     commands=(
         MenuCommand(
             "invite",

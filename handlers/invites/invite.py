@@ -1,11 +1,5 @@
-"""/invite (admins): pick a role and its club, site or region; get a deep link to hand out
-(diagram: docs/flows/invite.mmd).
-
-| state | expects                        | next                                        |
-|-------|--------------------------------|---------------------------------------------|
-| role  | a role button                  | scope; the invite at once for an admin      |
-| scope | a place button, or "More"      | the invite (a link for each channel)        |
-"""
+"""/invite (admins): pick a role and its club, site or region; get a deep link to hand out.
+States in states.py."""
 
 from __future__ import annotations
 
@@ -13,73 +7,27 @@ from datetime import timedelta
 
 from aiogram import Bot, Router
 from aiogram.filters import Command, StateFilter
-from aiogram.filters.callback_data import CallbackData
 from aiogram.fsm.context import FSMContext
-from aiogram.fsm.state import State, StatesGroup
-from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
+from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
-from aiogram.utils.keyboard import InlineKeyboardBuilder
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from handlers.common.callbacks import DbId, Page
 from handlers.common.deeplinks import DeepLinks
 from handlers.common.filters import HasRole
 from handlers.common.fmt import local_datetime
-from handlers.common.keyboards import inline, paged
 from handlers.common.labels import role_label, stale_button
 from handlers.common.mappers import chat_of
+from handlers.invites.callbacks import InvitePageCb, InviteRoleCb, InviteScopeCb
+from handlers.invites.keyboards import roles_keyboard, scope_keyboard, scope_prompt
+from handlers.invites.states import InviteFlow
 from services.channels import Channel
 from services.errors import NotAllowed
-from services.invites.directory import Named, list_scope
+from services.invites.directory import list_scope
 from services.invites.invites import InvalidScope, create_invite
 from services.people import Actor
 from services.roles import SCOPE_OF_ROLE, Role, Scope, ScopeKind
 
 INVITE_TTL = timedelta(days=14)
-
-
-class InviteFlow(StatesGroup):
-    role = State()
-    scope = State()
-
-
-class InviteRoleCb(CallbackData, prefix="inv_role"):
-    role: Role
-
-
-class InviteScopeCb(CallbackData, prefix="inv_scope"):
-    kind: ScopeKind
-    id: DbId
-
-
-class InvitePageCb(CallbackData, prefix="inv_page"):
-    page: Page
-
-
-def roles_keyboard() -> InlineKeyboardMarkup:
-    builder = InlineKeyboardBuilder()
-    for role in SCOPE_OF_ROLE:
-        builder.button(text=role_label(role), callback_data=InviteRoleCb(role=role))
-    return inline(builder.adjust(1))
-
-
-def scope_keyboard(kind: ScopeKind, items: list[Named], page: int) -> InlineKeyboardMarkup:
-    return paged(
-        items,
-        page,
-        lambda item: (item.name, InviteScopeCb(kind=kind, id=item.id)),
-        lambda next_page: InvitePageCb(page=next_page),
-        columns=2 if kind is ScopeKind.REGION else 1,
-    )
-
-
-def scope_prompt(kind: ScopeKind) -> str:
-    prompts = {
-        ScopeKind.REGION: _("Which region will the coordinator lead?"),
-        ScopeKind.CLUB: _("Which club will the teacher teach?"),
-        ScopeKind.SITE: _("Which building will the duty officer look after?"),
-    }
-    return prompts[kind]
 
 
 async def cmd_invite(message: Message, state: FSMContext) -> None:

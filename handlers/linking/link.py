@@ -20,17 +20,10 @@ from handlers.common.menu import Menu
 from handlers.linking.texts import CHANNEL_NAMES, link_problem_text, preference_text
 from services.channels import Channel
 from services.errors import NotAllowed
-from services.linking.linking import (
-    Channels,
-    Linked,
-    LinkProblem,
-    offer_link,
-    prefer_channel,
-    redeem_link,
-)
+from services.linking.channels import Channels, prefer_channel
+from services.linking.linking import Linked, LinkProblem, offer_link, redeem_link
 from services.people import Actor
 from services.text import clean_text
-from storage.base import utcnow
 
 
 class PreferCb(CallbackData, prefix="prefer"):
@@ -67,7 +60,7 @@ async def cmd_link(
             )
         )
         return
-    offer = await offer_link(session, actor.person_id, channel, utcnow())
+    offer = await offer_link(session, actor.person_id, channel)
     await message.answer(
         _(
             "To use Qamqor in your other messenger too, send this there within 15 minutes "
@@ -101,7 +94,7 @@ async def link_with_code(
             ).format(channel=here, name=who)
 
     try:
-        linked = await redeem_link(session, code, channel, str(user.id), utcnow(), notice)
+        linked = await redeem_link(session, code, channel, str(user.id), notice)
     except LinkProblem as problem:
         await message.answer(link_problem_text(problem.reason))
         return

@@ -7,7 +7,8 @@ from typing import assert_never
 from aiogram.utils.i18n import gettext as _
 
 from services.channels import Channel
-from services.linking.linking import Channels, LinkReason
+from services.linking.channels import Channels
+from services.linking.linking import LinkReason
 
 CHANNEL_NAMES = {Channel.TELEGRAM: "Telegram", Channel.WHATSAPP: "WhatsApp"}
 

@@ -3,7 +3,7 @@
 from aiogram import Router
 
 from handlers.common.menu import N_, MenuCommand
-from handlers.features import Feature
+from handlers.features import Feature, Position
 from handlers.onboarding import help, language, start
 
 
@@ -16,6 +16,7 @@ def make_router() -> Router:
 feature = Feature(
     name="onboarding",
     router=make_router,
+    position=Position.ONBOARDING,
     commands=(
         MenuCommand("start", N_("Start or restart"), rank=0),
         MenuCommand("help", N_("What I can do for you"), rank=1),

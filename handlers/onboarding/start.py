@@ -109,6 +109,7 @@ async def cb_consent_given(
         await bot.send_message(chat, _("Who are you?"), reply_markup=keyboards.who_are_you())
         return
     locale = data["locale"]
+    await state.clear()  # committed with the registration
     try:
         registration = await register(
             session,
@@ -119,14 +120,13 @@ async def cb_consent_given(
     except InviteProblem as problem:
         # The invite went meanwhile: register without it, as anyone else.
         await state.set_state(StartFlow.role)
+        await state.set_data({"locale": locale})
         await bot.send_message(chat, invite_problem_text(problem.reason))
         await bot.send_message(chat, _("Who are you?"), reply_markup=keyboards.who_are_you())
         return
     except AlreadyRegistered:
-        await state.clear()
         await bot.send_message(chat, _("You are already registered. /help shows what I can do."))
         return
-    await state.clear()
     assert registration.granted is not None
     await bot.send_message(chat, granted_text(registration.granted))
     await menu.publish(bot, chat, registration.actor.roles, i18n, locale)

@@ -3,7 +3,7 @@
 from aiogram import Router
 
 from handlers.common.menu import N_, MenuCommand
-from handlers.features import Feature
+from handlers.features import Feature, Position
 from handlers.privacy import forget, mydata
 
 
@@ -16,6 +16,7 @@ def make_router() -> Router:
 feature = Feature(
     name="privacy",
     router=make_router,
+    position=Position.PRIVACY,
     commands=(
         MenuCommand("mydata", N_("See everything stored about me"), rank=80),
         MenuCommand("forget", N_("Delete my data"), rank=81),

@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.errors import DomainError, NotAllowed
 from services.invites.directory import scope_exists, scope_name
-from services.roles import SCOPE_OF_ROLE, Role, Scope, ScopeKind, may_invite
+from services.roles import SCOPE_OF_ROLE, Role, Scope, may_invite
 from services.text import is_token
 from services.uow import reading, unit_of_work
 from storage.base import utcnow
@@ -67,17 +67,6 @@ def invite_problem(invite: Invite | None, now: datetime) -> InviteReason | None:
     return None
 
 
-def scope_of(region_id: int | None, club_id: int | None, site_id: int | None) -> Scope:
-    for kind, value in (
-        (ScopeKind.REGION, region_id),
-        (ScopeKind.CLUB, club_id),
-        (ScopeKind.SITE, site_id),
-    ):
-        if value is not None:
-            return Scope(kind, value)
-    return Scope()
-
-
 def new_code() -> str:
     return secrets.token_urlsafe(9)  # 12 URL-safe chars: fits Telegram's deep-link alphabet
 
@@ -126,7 +115,7 @@ async def check_invite(session: AsyncSession, code: str) -> InviteView:
         if problem is not None:
             raise InviteProblem(problem)
         assert invite is not None
-        scope = scope_of(invite.region_id, invite.club_id, invite.site_id)
+        scope = Scope.of(invite.region_id, invite.club_id, invite.site_id)
         return InviteView(invite.code, Role(invite.role), scope, invite.expires_at)
 
 
@@ -165,7 +154,7 @@ async def redeem_invite(
         invite = await session.scalar(select(Invite).where(Invite.code == code))
         raise InviteProblem(invite_problem(invite, now) or InviteReason.USED_UP)
     role, region_id, club_id, site_id, created_by_id, expires_at = taken
-    scope = scope_of(region_id, club_id, site_id)
+    scope = Scope.of(region_id, club_id, site_id)
     granted = await session.scalar(
         insert_ignoring_conflicts(session, RoleGrant, ["person_id", "role", "scope_key"])
         .values(

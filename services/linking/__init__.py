@@ -8,7 +8,7 @@ from sqlalchemy import delete, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.hooks import Hooks
-from services.linking.linking import LINK_CODE_TTL
+from services.linking.tries import WINDOW
 from storage.models.linking import LinkAttempt, LinkCode
 from storage.models.people import ChannelIdentity
 
@@ -32,7 +32,7 @@ async def purge_codes(session: AsyncSession, now: datetime) -> int:
 
 async def purge_attempts(session: AsyncSession, now: datetime) -> int:
     result = await session.execute(
-        delete(LinkAttempt).where(LinkAttempt.window_started_at < now - LINK_CODE_TTL)
+        delete(LinkAttempt).where(LinkAttempt.window_started_at < now - WINDOW)
     )
     return int(getattr(result, "rowcount", 0) or 0)
 

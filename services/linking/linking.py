@@ -1,4 +1,4 @@
-"""One person on several channels: a code shown on one, typed on the other; where to notify."""
+"""One person on several channels: a code shown on one, typed on the other."""
 
 from __future__ import annotations
 
@@ -9,22 +9,24 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from sqlalchemy import case, delete, select, update
+from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.channels import Channel
-from services.errors import DomainError, NotAllowed, NotRegistered
-from services.messaging.notify import preferred_of, tell_account
+from services.errors import DomainError
+from services.linking.channels import Channels, channels_of
+from services.linking.tries import MAX_FAILURES, give_back_try, take_try
+from services.messaging.notify import tell_account
 from services.people import Actor, load_actor
 from services.text import is_token
-from services.uow import reading, unit_of_work
-from storage.dialect import insert_for
-from storage.models.linking import LinkAttempt, LinkCode
-from storage.models.people import ChannelIdentity, Person
+from services.uow import unit_of_work
+from storage.base import utcnow
+from storage.dialect import insert_for, insert_ignoring_conflicts
+from storage.models.linking import LinkCode
+from storage.models.people import ChannelIdentity
 
 LINK_CODE_TTL = timedelta(minutes=15)
 CODE_DIGITS = 8
-MAX_FAILURES = 5
 
 
 class LinkReason(StrEnum):
@@ -36,21 +38,16 @@ class LinkReason(StrEnum):
     TOO_MANY = "too_many"
 
 
+# A wrong or stale code may be a guess: those tries count.
+GUESSES = frozenset({LinkReason.UNKNOWN, LinkReason.EXPIRED})
+
+
 class LinkProblem(DomainError):
     """A link code that cannot join two accounts, and why."""
 
     def __init__(self, reason: LinkReason) -> None:
         super().__init__(reason)
         self.reason = reason
-
-
-@dataclass(frozen=True)
-class Channels:
-    """The channels a person is reachable on, and the one notifications try first."""
-
-    person_id: int
-    linked: tuple[Channel, ...]
-    preferred: Channel
 
 
 @dataclass(frozen=True)
@@ -75,15 +72,11 @@ def well_formed(code: str) -> bool:
     return len(code) == CODE_DIGITS and is_token(code, string.digits, max_length=CODE_DIGITS)
 
 
-def guessing_stopped(failures: int, window_started_at: datetime, now: datetime) -> bool:
-    """After MAX_FAILURES wrong codes, an account waits out the window before trying again."""
-    return failures >= MAX_FAILURES and now - window_started_at < LINK_CODE_TTL
-
-
 async def offer_link(
-    session: AsyncSession, person_id: int, channel: Channel, now: datetime
+    session: AsyncSession, person_id: int, channel: Channel, now: datetime | None = None
 ) -> LinkOffer:
     """A fresh code for this person; an older unused one stops working."""
+    now = now or utcnow()
     async with unit_of_work(session):
         while True:
             code = new_code()
@@ -106,20 +99,18 @@ async def redeem_link(
     code: str,
     channel: Channel,
     external_id: str,
-    now: datetime,
     notice: Callable[[Linked], str],
+    now: datetime | None = None,
 ) -> Linked:
     """Attach this account to the person who was shown the code; one use only.
 
     The account the code was shown on is told (`notice`, rendered in the owner's language),
     in the same commit: whoever saw or guessed the code cannot link unnoticed.
     """
-    async with reading(session):
-        attempts = await session.get(LinkAttempt, (channel, external_id))
-        stopped = attempts is not None and guessing_stopped(
-            attempts.failures, attempts.window_started_at, now
-        )
-    if stopped:
+    now = now or utcnow()
+    async with unit_of_work(session):
+        tries = await take_try(session, channel, external_id, now)
+    if tries > MAX_FAILURES:
         raise LinkProblem(LinkReason.TOO_MANY)
     try:
         async with unit_of_work(session):
@@ -127,10 +118,11 @@ async def redeem_link(
             if shown_to is not None:
                 key = f"link:{shown_to}:{linked.actor.identity_id}"
                 await tell_account(session, shown_to, notice(linked), key)
+            await give_back_try(session, channel, external_id)
     except LinkProblem as problem:
-        if problem.reason in (LinkReason.UNKNOWN, LinkReason.EXPIRED):
+        if problem.reason not in GUESSES:
             async with unit_of_work(session):
-                await _count_failure(session, channel, external_id, now)
+                await give_back_try(session, channel, external_id)
         raise
     return linked
 
@@ -156,76 +148,34 @@ async def _attach(
     if shown_on == channel:
         # Rolled back: the code still works on the other channel.
         raise LinkProblem(LinkReason.SAME_CHANNEL)
+    shown_to = await session.scalar(
+        select(ChannelIdentity.id).where(
+            ChannelIdentity.person_id == person_id, ChannelIdentity.channel == shown_on
+        )
+    )
+    await _join(session, person_id, channel, external_id)
+    actor = await load_actor(session, channel, external_id)
+    assert actor is not None
+    return Linked(await channels_of(session, person_id), actor), shown_to
+
+
+async def _join(session: AsyncSession, person_id: int, channel: Channel, external_id: str) -> None:
+    """The account becomes the person's; the unique keys settle a race with a registration
+    of the same account or a second account on the same channel."""
+    joined = await session.scalar(
+        insert_ignoring_conflicts(session, ChannelIdentity, [])
+        .values(person_id=person_id, channel=channel, external_id=external_id)
+        .returning(ChannelIdentity.id)
+    )
+    if joined is not None:
+        return
     owner = await session.scalar(
         select(ChannelIdentity.person_id).where(
             ChannelIdentity.channel == channel, ChannelIdentity.external_id == external_id
         )
     )
-    if owner is not None and owner != person_id:
+    if owner == person_id:
+        return  # linked already: the code did no harm
+    if owner is not None:
         raise LinkProblem(LinkReason.REGISTERED_ELSEWHERE)
-    identities = dict(
-        (
-            await session.execute(
-                select(ChannelIdentity.channel, ChannelIdentity.id).where(
-                    ChannelIdentity.person_id == person_id
-                )
-            )
-        ).all()
-    )
-    if owner is None:
-        if channel in identities:
-            raise LinkProblem(LinkReason.CHANNEL_TAKEN)
-        session.add(ChannelIdentity(person_id=person_id, channel=channel, external_id=external_id))
-        await session.flush()
-    actor = await load_actor(session, channel, external_id)
-    assert actor is not None
-    linked = Linked(await channels_of(session, person_id), actor)
-    return linked, identities.get(shown_on)
-
-
-async def _count_failure(
-    session: AsyncSession, channel: Channel, external_id: str, now: datetime
-) -> None:
-    """One statement, so wrong tries typed at once all count."""
-    window_over = LinkAttempt.window_started_at <= now - LINK_CODE_TTL
-    await session.execute(
-        insert_for(session, LinkAttempt)
-        .values(channel=channel, external_id=external_id, failures=1, window_started_at=now)
-        .on_conflict_do_update(
-            index_elements=["channel", "external_id"],
-            set_={
-                "failures": case((window_over, 1), else_=LinkAttempt.failures + 1),
-                "window_started_at": case((window_over, now), else_=LinkAttempt.window_started_at),
-            },
-        )
-    )
-
-
-async def channels_of(session: AsyncSession, person_id: int) -> Channels:
-    """Runs in the caller's transaction."""
-    chosen = await session.scalar(select(Person.preferred_channel).where(Person.id == person_id))
-    linked = list(
-        (
-            await session.execute(
-                select(ChannelIdentity.channel, ChannelIdentity.created_at).where(
-                    ChannelIdentity.person_id == person_id
-                )
-            )
-        ).all()
-    )
-    if not linked:
-        raise NotRegistered()
-    ordered = tuple(Channel(channel) for channel, _ in sorted(linked, key=lambda pair: pair[1]))
-    return Channels(person_id, ordered, Channel(preferred_of(linked, chosen)))
-
-
-async def prefer_channel(session: AsyncSession, person_id: int, channel: Channel) -> Channels:
-    """Notifications try `channel` first; it must be one the person has linked."""
-    async with unit_of_work(session):
-        current = await channels_of(session, person_id)
-        if channel not in current.linked:
-            raise NotAllowed(channel)
-        await session.execute(
-            update(Person).where(Person.id == person_id).values(preferred_channel=channel)
-        )
-    return Channels(person_id, current.linked, channel)
+    raise LinkProblem(LinkReason.CHANNEL_TAKEN)

@@ -43,9 +43,16 @@ async def record_status(
     """Apply a provider's status report; None when it is out of date or not ours yet."""
     async with unit_of_work(session):
         change = await _apply(session, provider_sid, status, error_code, now)
-        if change is None and not await _known(session, provider_sid):
+        kept = change is None and not await _known(session, provider_sid)
+        if kept:
             # The report can come before the sender has stored the message's id: keep it.
             await _keep_early(session, provider_sid, status, error_code, now)
+    if kept:
+        # The sender may have stored the id meanwhile, after it looked for early reports and
+        # before ours was committed: each side looks again after its own commit.
+        async with unit_of_work(session):
+            if await _known(session, provider_sid):
+                await apply_early_statuses(session, [provider_sid])
     return change
 
 
@@ -67,9 +74,11 @@ async def apply_early_statuses(session: AsyncSession, provider_sids: list[str]) 
         ).all()
     )
     applied = 0
+    known = {status.value for status in DeliveryStatus}
     for sid, status, error_code, received_at in early:
-        change = await _apply(session, sid, DeliveryStatus(status), error_code, received_at)
-        applied += change is not None
+        if status in known:  # a word an older version stored is dropped
+            change = await _apply(session, sid, DeliveryStatus(status), error_code, received_at)
+            applied += change is not None
     await session.execute(delete(EarlyStatus).where(EarlyStatus.provider_sid.in_(provider_sids)))
     return applied
 

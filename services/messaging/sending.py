@@ -30,10 +30,13 @@ async def claim(
 async def sent(
     session: AsyncSession, message_ids: Sequence[int], provider_sids: Mapping[int, str]
 ) -> None:
-    """A group of rows went out; a status report may have come before their ids were stored."""
+    """A group of rows went out. A status report may have come before their ids were stored:
+    looked for after the commit, so one that committed meanwhile is seen too (the report's
+    side looks again after its own commit)."""
     async with unit_of_work(session):
         await outbox.mark_sent_many(session, message_ids, provider_sids)
-        if provider_sids:
+    if provider_sids:
+        async with unit_of_work(session):
             await apply_early_statuses(session, list(provider_sids.values()))
 
 

@@ -22,8 +22,3 @@ RANK = {
     DeliveryStatus.DELIVERED: 3,
     DeliveryStatus.READ: 4,
 }
-
-
-def moves_forward(current: DeliveryStatus | None, new: DeliveryStatus) -> bool:
-    """Whether a report of `new` may replace `current`."""
-    return current is None or RANK[new] > RANK[current]

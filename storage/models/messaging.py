@@ -43,7 +43,7 @@ class OutboxMessage(Base):
     sent_at: Mapped[datetime | None]
     # The provider's id of the sent message (Twilio's MessageSid), for status callbacks.
     provider_sid: Mapped[str | None] = mapped_column(String(64), unique=True)
-    # What the provider last told us: queued, sent, delivered, read, undelivered, failed.
+    # What the provider last told us, in our words: queued, sent, failed, delivered, read.
     delivery_status: Mapped[str | None] = mapped_column(String(16))
     delivery_error: Mapped[str | None] = mapped_column(String(32))
     delivery_updated_at: Mapped[datetime | None]

@@ -28,7 +28,28 @@ SCOPE_KEY = """
 """
 
 
+# Delivery statuses in Qamqor's own words from now on, not Twilio's.
+STATUS_WORDS = """
+    CASE {column}
+        WHEN 'undelivered' THEN 'failed'
+        WHEN 'accepted' THEN 'queued'
+        WHEN 'sending' THEN 'queued'
+        ELSE {column}
+    END
+"""
+
+
 def upgrade() -> None:
+    op.execute(
+        "UPDATE outbox_message SET delivery_status = "
+        + STATUS_WORDS.format(column="delivery_status")
+        + " WHERE delivery_status IN ('undelivered', 'accepted', 'sending')"
+    )
+    op.execute(
+        "UPDATE early_status SET status = "
+        + STATUS_WORDS.format(column="status")
+        + " WHERE status IN ('undelivered', 'accepted', 'sending')"
+    )
     # Only the newest code of a person stays: one live code each from now on.
     op.execute(
         "DELETE FROM link_code WHERE EXISTS (SELECT 1 FROM link_code AS newer "

@@ -7,8 +7,8 @@ from datetime import timedelta
 
 from bot.whatsapp.data import HOOKS as WHATSAPP_HOOKS
 from handlers.common.menu import Menu
-from handlers.features import Feature, Renderer, by_position, discover, renderers
-from services.hooks import DueQuery, Hooks
+from handlers.features import Feature, by_position, discover, renderers
+from services.hooks import DueQuery, Hooks, Renderer
 from services.system import system_hooks
 
 
