@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import Delete
 from sqlalchemy.ext.asyncio import AsyncSession
 
 # (session, person_id) -> sections of the /mydata file, e.g. {"children": [...]}
@@ -47,3 +48,9 @@ class Hooks:
     forget: Forgetter | None = None
     purge: Mapping[str, Purger] = field(default_factory=dict)
     due: Sequence[DueQuery] = ()
+
+
+async def deleted(session: AsyncSession, statement: Delete) -> int:
+    """Run a purge rule's DELETE; how many rows went."""
+    result = await session.execute(statement)
+    return int(getattr(result, "rowcount", 0) or 0)

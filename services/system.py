@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import delete
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.hooks import Hooks, Purger
+from services.hooks import Hooks, Purger, deleted
 from storage.models.system import FsmRecord, ProcessedUpdate
 
 ABANDONED_CONVERSATION = timedelta(days=2)
@@ -15,10 +15,10 @@ ABANDONED_CONVERSATION = timedelta(days=2)
 
 def system_hooks(update_retention: timedelta) -> Hooks:
     async def purge_updates(session: AsyncSession, now: datetime) -> int:
-        result = await session.execute(
-            delete(ProcessedUpdate).where(ProcessedUpdate.processed_at < now - update_retention)
+        return await deleted(
+            session,
+            delete(ProcessedUpdate).where(ProcessedUpdate.processed_at < now - update_retention),
         )
-        return int(getattr(result, "rowcount", 0) or 0)
 
     purges: dict[str, Purger] = {
         "processed_updates": purge_updates,
@@ -29,7 +29,6 @@ def system_hooks(update_retention: timedelta) -> Hooks:
 
 async def purge_conversations(session: AsyncSession, now: datetime) -> int:
     """A half-finished /start holds a chosen language and nothing else; drop it after a while."""
-    result = await session.execute(
-        delete(FsmRecord).where(FsmRecord.updated_at < now - ABANDONED_CONVERSATION)
+    return await deleted(
+        session, delete(FsmRecord).where(FsmRecord.updated_at < now - ABANDONED_CONVERSATION)
     )
-    return int(getattr(result, "rowcount", 0) or 0)

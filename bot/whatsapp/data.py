@@ -12,7 +12,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.channels import Channel
-from services.hooks import Hooks
+from services.hooks import Hooks, deleted
 from storage.models.people import ChannelIdentity
 from storage.models.whatsapp import MediaFile, WhatsAppChat
 
@@ -43,8 +43,7 @@ async def forget_chats(session: AsyncSession, person_id: int) -> None:
 
 
 async def purge_media(session: AsyncSession, now: datetime) -> int:
-    result = await session.execute(delete(MediaFile).where(MediaFile.expires_at < now))
-    return int(getattr(result, "rowcount", 0) or 0)
+    return await deleted(session, delete(MediaFile).where(MediaFile.expires_at < now))
 
 
 async def purge_strangers(session: AsyncSession, now: datetime) -> int:
@@ -52,13 +51,13 @@ async def purge_strangers(session: AsyncSession, now: datetime) -> int:
     registered = select(ChannelIdentity.external_id).where(
         ChannelIdentity.channel == Channel.WHATSAPP
     )
-    result = await session.execute(
+    return await deleted(
+        session,
         delete(WhatsAppChat).where(
             WhatsAppChat.updated_at < now - ABANDONED_CHAT,
             WhatsAppChat.address.not_in(registered),
-        )
+        ),
     )
-    return int(getattr(result, "rowcount", 0) or 0)
 
 
 HOOKS = Hooks(

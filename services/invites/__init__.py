@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import delete
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.hooks import Hooks
+from services.hooks import Hooks, deleted
 from storage.models.invites import Invite
 
 KEEP_EXPIRED = timedelta(days=30)
@@ -15,8 +15,7 @@ KEEP_EXPIRED = timedelta(days=30)
 
 async def purge_expired(session: AsyncSession, now: datetime) -> int:
     """Invites long expired: a month is enough to answer "why did my link not work?"."""
-    result = await session.execute(delete(Invite).where(Invite.expires_at < now - KEEP_EXPIRED))
-    return int(getattr(result, "rowcount", 0) or 0)
+    return await deleted(session, delete(Invite).where(Invite.expires_at < now - KEEP_EXPIRED))
 
 
 HOOKS = Hooks(purge={"invites": purge_expired})

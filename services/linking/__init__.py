@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import delete, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.hooks import Hooks
+from services.hooks import Hooks, deleted
 from services.linking.tries import WINDOW
 from storage.models.linking import LinkAttempt, LinkCode
 from storage.models.people import ChannelIdentity
@@ -26,15 +26,13 @@ async def forget_attempts(session: AsyncSession, person_id: int) -> None:
 
 
 async def purge_codes(session: AsyncSession, now: datetime) -> int:
-    result = await session.execute(delete(LinkCode).where(LinkCode.expires_at < now))
-    return int(getattr(result, "rowcount", 0) or 0)
+    return await deleted(session, delete(LinkCode).where(LinkCode.expires_at < now))
 
 
 async def purge_attempts(session: AsyncSession, now: datetime) -> int:
-    result = await session.execute(
-        delete(LinkAttempt).where(LinkAttempt.window_started_at < now - WINDOW)
+    return await deleted(
+        session, delete(LinkAttempt).where(LinkAttempt.window_started_at < now - WINDOW)
     )
-    return int(getattr(result, "rowcount", 0) or 0)
 
 
 HOOKS = Hooks(

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.hooks import Hooks
+from services.hooks import Hooks, deleted
 from storage.models.messaging import EarlyStatus, OutboxMessage, OutboxStatus
 from storage.models.people import ChannelIdentity
 
@@ -35,21 +35,20 @@ async def export_messages(session: AsyncSession, person_id: int) -> dict[str, An
 
 
 async def purge_finished(session: AsyncSession, now: datetime) -> int:
-    result = await session.execute(
+    return await deleted(
+        session,
         delete(OutboxMessage).where(
             OutboxMessage.status.in_(FINISHED),
             OutboxMessage.created_at < now - SENT_MESSAGE_RETENTION,
-        )
+        ),
     )
-    return int(getattr(result, "rowcount", 0) or 0)
 
 
 async def purge_early_statuses(session: AsyncSession, now: datetime) -> int:
     """Reports for messages that never turned out to be ours."""
-    result = await session.execute(
-        delete(EarlyStatus).where(EarlyStatus.received_at < now - EARLY_STATUS_RETENTION)
+    return await deleted(
+        session, delete(EarlyStatus).where(EarlyStatus.received_at < now - EARLY_STATUS_RETENTION)
     )
-    return int(getattr(result, "rowcount", 0) or 0)
 
 
 # Outbox rows cascade from the person's accounts: /forget needs nothing more.

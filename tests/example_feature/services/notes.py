@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.hooks import Due, Hooks
+from services.hooks import Due, Hooks, deleted
 from services.text import clean_text
 from services.uow import unit_of_work
 from storage.models.people import ChannelIdentity, Person
@@ -41,8 +41,7 @@ async def forget_notes(session: AsyncSession, person_id: int) -> None:
 
 
 async def purge_old(session: AsyncSession, now: datetime) -> int:
-    result = await session.execute(delete(Note).where(Note.created_at < now - KEEP))
-    return int(getattr(result, "rowcount", 0) or 0)
+    return await deleted(session, delete(Note).where(Note.created_at < now - KEEP))
 
 
 async def reminders_due(session: AsyncSession, start: datetime, end: datetime) -> list[Due]:
