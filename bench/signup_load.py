@@ -39,7 +39,7 @@ from bot.telegram.bot import make_telegram_bot
 from storage.models.people import ChannelIdentity, Person
 from tests.driver import TelegramUser
 from tests.standins.telegram_api import TelegramStandIn
-from tests.test_load import Failures, count_locked, guarded, run_admin_invite
+from tests.test_load import Failures, count_locked, guarded, run_admin_invite, sign_up
 
 CLI_INTERVAL = 3.0  # seconds between the operator's runs
 
@@ -62,12 +62,7 @@ class TimedUser(TelegramUser):
 
 
 async def journey(user: TimedUser) -> None:
-    await user.send("/start")
-    await user.press("English")
-    await user.press("I agree")
-    await user.press("Volunteer")
-    await user.send("/help")
-    await user.send("/mydata")
+    await sign_up(user)
     await user.send("/language")
     await user.press("English")
     await user.send("/link")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
@@ -10,6 +11,7 @@ from typing import Any, Protocol
 import pytest
 from aiogram import Bot
 from aiohttp import web
+from pydantic import SecretStr
 from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -29,6 +31,7 @@ from tests.whatsapp_driver import WhatsAppUser
 PG_URL = os.environ.get("QAMQOR_TEST_DATABASE_URL")
 REDIS_URL = os.environ.get("QAMQOR_TEST_REDIS_URL")
 PUBLIC_URL = "https://qamqor.example"
+WEBHOOK_SECRET = "s3cret-token_for-tests"
 QUICK_REPLY_TEMPLATES = {str(n): f"HXquick{n}" for n in (1, 2, 3)}
 
 
@@ -95,17 +98,47 @@ async def app(settings: Settings, standin: TelegramStandIn) -> AsyncIterator[App
     await application.close()
 
 
+@contextlib.asynccontextmanager
+async def served(web_app: web.Application) -> AsyncIterator[str]:
+    """The bot's own web server on a free port of 127.0.0.1, as production runs it; its URL."""
+    runner = app_runner(web_app)
+    await runner.setup()
+    await web.TCPSite(runner, "127.0.0.1", 0).start()
+    try:
+        yield f"http://127.0.0.1:{runner.addresses[0][1]}"
+    finally:
+        await runner.cleanup()
+
+
 @pytest.fixture
 async def whatsapp(app: App) -> AsyncIterator[tuple[WhatsAppTransport, str]]:
     """The WhatsApp transport behind the bot's own web server on 127.0.0.1: (transport, URL)."""
-    async with whatsapp_transport(app) as transport:
-        runner = app_runner(build_web_app(app, None, transport))
-        await runner.setup()
-        site = web.TCPSite(runner, "127.0.0.1", 0)
-        await site.start()
-        port = runner.addresses[0][1]
-        yield transport, f"http://127.0.0.1:{port}"
-        await runner.cleanup()
+    async with (
+        whatsapp_transport(app) as transport,
+        served(build_web_app(app, None, transport)) as url,
+    ):
+        yield transport, url
+
+
+@pytest.fixture
+async def webhook_app(settings: Settings) -> AsyncIterator[App]:
+    """The App with Telegram's webhook on, as in production."""
+    configured = settings.model_copy(
+        update={
+            "webhook_url": "https://qamqor.example/telegram/webhook",
+            "webhook_secret": SecretStr(WEBHOOK_SECRET),
+        }
+    )
+    application = await build_app(configured)
+    yield application
+    await application.close()
+
+
+@pytest.fixture
+async def webhook_base(webhook_app: App, bot: Bot) -> AsyncIterator[str]:
+    """The URL of the web server that serves Telegram's webhook (path: TELEGRAM_PATH)."""
+    async with served(build_web_app(webhook_app, bot)) as url:
+        yield url
 
 
 @pytest.fixture

@@ -6,23 +6,19 @@ from __future__ import annotations
 import asyncio
 import logging
 import sqlite3
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from aiogram import Bot
-from aiohttp import web
-from pydantic import SecretStr
 from sqlalchemy.engine import make_url
 
 import storage.engine
-from bot.app import App, build_app
-from bot.config import Settings
-from bot.web import build_web_app
+from bot.app import App
 from tests.conftest import PG_URL
 from tests.driver import TelegramUser
 from tests.standins.telegram_api import RecordedRequest, TelegramStandIn
-from tests.test_webhook import SECRET, post
+from tests.test_webhook import post
 
 pytestmark = pytest.mark.skipif(PG_URL is not None, reason="SQLite's database-wide write lock")
 
@@ -30,29 +26,10 @@ BUSY_TIMEOUT_MS = 300  # how long the bot waits for the lock before "database is
 SOMETHING_WENT_WRONG = "Something went wrong on our side. Please try again."
 
 
-@pytest.fixture
-async def webhook_app(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[App]:
-    """The webhook's App with a short SQLite busy timeout (set before any connection opens)."""
+@pytest.fixture(autouse=True)
+def short_busy_timeout(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Set before the webhook's App opens any connection."""
     monkeypatch.setattr(storage.engine, "SQLITE_BUSY_TIMEOUT_MS", BUSY_TIMEOUT_MS)
-    configured = settings.model_copy(
-        update={
-            "webhook_url": "https://qamqor.example/telegram/webhook",
-            "webhook_secret": SecretStr(SECRET),
-        }
-    )
-    application = await build_app(configured)
-    yield application
-    await application.close()
-
-
-@pytest.fixture
-async def base_url(webhook_app: App, bot: Bot) -> AsyncIterator[str]:
-    runner = web.AppRunner(build_web_app(webhook_app, bot))
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    yield f"http://127.0.0.1:{runner.addresses[0][1]}"
-    await runner.cleanup()
 
 
 class WebhookUser(TelegramUser):
@@ -98,7 +75,7 @@ def write_lock(database_url: str) -> Iterator[WriteLock]:
 
 
 async def test_handler_failing_on_a_locked_database_is_told_and_answered_200(
-    base_url: str,
+    webhook_base: str,
     webhook_app: App,
     bot: Bot,
     standin: TelegramStandIn,
@@ -109,7 +86,7 @@ async def test_handler_failing_on_a_locked_database_is_told_and_answered_200(
     acknowledges the button, another connection takes the write lock and keeps it longer than
     the bot waits for it, so registering fails. The failure must be handled: logged once, the
     person told in English, the webhook call answered 200 (no retry into the same failure)."""
-    user = WebhookUser(base_url, webhook_app.dispatcher, bot, standin, 557, "Асель", "ru")
+    user = WebhookUser(webhook_base, webhook_app.dispatcher, bot, standin, 557, "Асель", "ru")
     await user.send("/start")
     await user.press("English")
     await user.press("I agree")
