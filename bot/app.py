@@ -13,9 +13,12 @@ from bot.assembly import Assembly, assemble
 from bot.config import Settings
 from bot.dispatcher import build_dispatcher
 from bot.i18n import make_i18n
+from bot.state.ledger import UpdateLedger
+from bot.state.relay import PeopleRelay
 from bot.state.stores import DatabaseStates, RedisStates, StateStore
 from handlers.common.deeplinks import DeepLinks
 from handlers.features import Feature
+from services.known_people import KnownPeople
 from storage.engine import create_engine, create_session_factory
 from storage.migrate import upgrade
 
@@ -31,7 +34,13 @@ class App:
     dispatcher: Dispatcher
     links: DeepLinks
 
+    people: KnownPeople
+    ledger: UpdateLedger
+    relay: PeopleRelay
+
     async def close(self) -> None:
+        await self.relay.close()
+        self.ledger.close()
         await self.states.close()
         await self.engine.dispose()
 
@@ -53,5 +62,27 @@ async def build_app(
     number = (settings.twilio_whatsapp_from or "").removeprefix("whatsapp:+")
     links = DeepLinks(whatsapp_number=number if settings.whatsapp_enabled else None)
     states = make_states(settings)
-    dispatcher = build_dispatcher(session_factory, states, i18n, assembly, links=links)
-    return App(settings, engine, session_factory, i18n, assembly, states, dispatcher, links)
+    # Memory in front of the database for the ordinary update; filled once, kept up to date.
+    people = KnownPeople()
+    relay = await PeopleRelay.start(engine, people, settings.redis_url)
+    await people.load(session_factory)
+    if isinstance(states, DatabaseStates):
+        await states.preload(session_factory)
+    ledger = UpdateLedger(settings.update_journal_path)
+    await ledger.open(session_factory)
+    dispatcher = build_dispatcher(
+        session_factory, states, i18n, assembly, links=links, people=people, ledger=ledger
+    )
+    return App(
+        settings,
+        engine,
+        session_factory,
+        i18n,
+        assembly,
+        states,
+        dispatcher,
+        links,
+        people,
+        ledger,
+        relay,
+    )

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
+from pathlib import Path
+
 from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+from sqlalchemy.engine import make_url
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///var/qamqor.sqlite3"
 
@@ -15,6 +19,9 @@ class Settings(BaseSettings):
     telegram_api_url: str = "https://api.telegram.org"
     database_url: str = DEFAULT_DATABASE_URL
     redis_url: str | None = None
+    # Where this process notes the updates it starts and ends; empty: beside an SQLite
+    # database, else under var/. One file per process (see bot/state/journal.py).
+    update_journal: str = ""
     webhook_url: str | None = None
     webhook_secret: SecretStr | None = None
     http_host: str = "127.0.0.1"
@@ -63,6 +70,16 @@ class Settings(BaseSettings):
             if not self.public_base_url:
                 raise ValueError("WhatsApp is on: PUBLIC_BASE_URL is required for signatures")
         return self
+
+    @property
+    def update_journal_path(self) -> Path:
+        if self.update_journal:
+            return Path(self.update_journal)
+        url = make_url(self.database_url)
+        if url.get_backend_name() == "sqlite" and url.database and url.database != ":memory:":
+            return Path(url.database + ".updates")
+        digest = hashlib.sha256(self.database_url.encode()).hexdigest()[:12]
+        return Path("var") / f"updates-{digest}.journal"
 
     @property
     def telegram_enabled(self) -> bool:

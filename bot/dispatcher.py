@@ -9,9 +9,11 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.assembly import Assembly
 from bot.middlewares.i18n import PersonI18nMiddleware
 from bot.middlewares.update import UpdateMiddleware
+from bot.state.ledger import UpdateLedger
 from bot.state.stores import StateStore
 from handlers.common.deeplinks import DeepLinks
 from handlers.features import routers
+from services.known_people import KnownPeople
 
 
 def build_dispatcher(
@@ -21,9 +23,11 @@ def build_dispatcher(
     assembly: Assembly,
     *,
     links: DeepLinks | None = None,
+    people: KnownPeople,
+    ledger: UpdateLedger,
 ) -> Dispatcher:
-    # aiogram's own FSM middleware is off: ours reads state in the update's first transaction
-    # and writes it with the update's commit.
+    # aiogram's own FSM middleware is off: ours reads state from memory and writes it with the
+    # update's commit.
     dp = Dispatcher(
         disable_fsm=True,
         links=links or DeepLinks(),
@@ -31,7 +35,7 @@ def build_dispatcher(
         hooks=assembly.hooks,
     )
     # Update-level, so callbacks and every other event type get a session too.
-    dp.update.outer_middleware(UpdateMiddleware(session_factory, states))
+    dp.update.outer_middleware(UpdateMiddleware(session_factory, states, people, ledger))
     PersonI18nMiddleware(i18n).setup(dp)
     dp.include_routers(*routers(assembly.features))
     return dp

@@ -12,6 +12,7 @@ from services.errors import NotRegistered, UnknownLocale
 from services.locales import SUPPORTED_LOCALES
 from services.roles import Role, parse_roles
 from services.uow import unit_of_work
+from storage.changes import people_changed
 from storage.models.people import ChannelIdentity, Person, RoleGrant
 
 
@@ -31,30 +32,14 @@ class Actor:
 
 async def load_actor(session: AsyncSession, channel: Channel, external_id: str) -> Actor | None:
     """Reads only; the caller owns the transaction."""
-    found = await _lookup(session, channel, external_id)
+    found = await load_account(session, channel, external_id)
     return found[0] if found else None
 
 
-async def recognise(session: AsyncSession, channel: Channel, external_id: str) -> Actor | None:
-    """The person writing now. Someone who writes to us has unblocked us: that account is
-    reachable again. Runs in the caller's transaction (the update's first one)."""
-    found = await _lookup(session, channel, external_id)
-    if found is None:
-        return None
-    actor, blocked = found
-    if blocked:
-        await session.execute(
-            update(ChannelIdentity)
-            .where(ChannelIdentity.id == actor.identity_id)
-            .values(blocked=False, blocked_at=None)
-        )
-    return actor
-
-
-async def _lookup(
+async def load_account(
     session: AsyncSession, channel: Channel, external_id: str
 ) -> tuple[Actor, bool] | None:
-    """One statement: the account, its person and a row per role (one row when none)."""
+    """One statement: the account (and whether it blocked us), its person, their roles."""
     rows = (
         await session.execute(
             select(
@@ -86,3 +71,4 @@ async def set_locale(session: AsyncSession, person_id: int, locale: str) -> None
         )
         if not getattr(changed, "rowcount", 0):
             raise NotRegistered()
+        people_changed(session, persons=[person_id])

@@ -18,6 +18,7 @@ from services.errors import NotRegistered
 from services.hooks import Hooks
 from services.uow import reading, unit_of_work
 from storage.models.people import ChannelIdentity, Child, ConsentRecord, Person, RoleGrant
+from storage.changes import people_changed
 
 
 def jsonable(value: Any) -> Any:
@@ -89,5 +90,6 @@ async def forget_person(session: AsyncSession, person_id: int, hooks: Sequence[H
             if feature.forget is not None:
                 await feature.forget(session, person_id)
         deleted = await session.execute(delete(Person).where(Person.id == person_id))
+        people_changed(session, persons=[person_id])
         if getattr(deleted, "rowcount", 0) == 0:
             raise NotRegistered()

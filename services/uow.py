@@ -14,6 +14,8 @@ from contextlib import asynccontextmanager
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage.engine import READING
+
 
 @asynccontextmanager
 async def unit_of_work(session: AsyncSession) -> AsyncIterator[AsyncSession]:
@@ -28,8 +30,11 @@ async def unit_of_work(session: AsyncSession) -> AsyncIterator[AsyncSession]:
 
 @asynccontextmanager
 async def reading(session: AsyncSession) -> AsyncIterator[AsyncSession]:
-    """Reads only: the transaction ends here, whatever happens, so no lock outlives it."""
+    """Reads only: the transaction ends here, whatever happens, so no lock outlives it. On
+    SQLite it takes no write lock."""
     try:
+        if not session.in_transaction():
+            await session.connection(execution_options={READING: True})
         yield session
     finally:
         await session.rollback()

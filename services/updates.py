@@ -1,19 +1,21 @@
 """Incoming updates: each is handled to the end once, even across crashes and redeliveries.
 
-An attempt is counted when handling starts (its own short commit); the update is marked
-finished in the same commit as the handler's work (see bot/middlewares/update.py). So a crash
-mid-update means the redelivery is handled again, a finished update's redelivery is dropped,
-and an update that crashed us `MAX_ATTEMPTS` times is dropped instead of looping forever.
+An update that writes is marked finished in the same commit as its work (see
+bot/middlewares/update.py), so a redelivery of it changes nothing twice. Attempts are noted in
+a local journal (bot/state/journal.py) and only those a crash cut off reach the database; from
+then on every redelivery of such an update is counted here before it is handled, and one that
+crashed us `MAX_ATTEMPTS` times is dropped instead of looping forever.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
 from typing import Any
 
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import bindparam, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
@@ -41,49 +43,70 @@ class Attempt:
         return self.number > MAX_ATTEMPTS
 
 
-# Built once: these run for every update, and building a statement costs more than running it.
-_FINISH = (
-    update(ProcessedUpdate)
-    .where(
-        ProcessedUpdate.channel == bindparam("b_channel"),
-        ProcessedUpdate.update_key == bindparam("b_key"),
-        ProcessedUpdate.finished_at.is_(None),
-    )
-    .values(finished_at=bindparam("b_now"))
-)
-
-
 @cache
-def _attempt(dialect: str) -> Any:
+def _upsert(dialect: str, finish: bool) -> Any:
+    """Built once per dialect: these run for every update that writes, and building a
+    statement costs more than running it."""
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    statement = insert(ProcessedUpdate).values(
-        channel=bindparam("b_channel"),
-        update_key=bindparam("b_key"),
-        processed_at=bindparam("b_now"),
-        attempts=1,
+    values: dict[str, Any] = {
+        "channel": bindparam("b_channel"),
+        "update_key": bindparam("b_key"),
+        "processed_at": bindparam("b_now"),
+        "attempts": bindparam("b_attempts"),
+    }
+    if finish:
+        values["finished_at"] = bindparam("b_now")
+        change: dict[str, Any] = {"finished_at": bindparam("b_now")}
+    else:
+        change = {"attempts": ProcessedUpdate.attempts + bindparam("b_attempts")}
+    return (
+        insert(ProcessedUpdate)
+        .values(**values)
+        .on_conflict_do_update(
+            index_elements=["channel", "update_key"],
+            set_=change,
+            where=ProcessedUpdate.finished_at.is_(None),
+        )
+        .returning(ProcessedUpdate.attempts)
     )
-    return statement.on_conflict_do_update(
-        index_elements=["channel", "update_key"],
-        set_={"attempts": ProcessedUpdate.attempts + 1},
-        where=ProcessedUpdate.finished_at.is_(None),
-    ).returning(ProcessedUpdate.attempts)
 
 
 async def count_attempt(
     session: AsyncSession, channel: Channel, update_key: str, now: datetime
 ) -> Attempt:
     """One statement in the caller's transaction: insert the attempt, or count one more."""
-    statement = _attempt(session.get_bind().dialect.name)
-    values = {"b_channel": channel, "b_key": update_key, "b_now": now}
+    statement = _upsert(session.get_bind().dialect.name, False)
+    values = {"b_channel": channel, "b_key": update_key, "b_now": now, "b_attempts": 1}
     return Attempt(await session.scalar(statement, values) or 0)
 
 
 def mark_finished(session: Session, channel: Channel, update_key: str, now: datetime) -> None:
-    """Inside a commit (synchronous): the update's work and this mark go together."""
-    values = {"b_channel": channel, "b_key": update_key, "b_now": now}
-    result = session.execute(_FINISH, values)
-    if not getattr(result, "rowcount", 0):
+    """Inside a commit (synchronous): the update's work and this mark go together. Raises
+    HandledElsewhere when the update was finished before (a redelivery, or a copy)."""
+    statement = _upsert(session.get_bind().dialect.name, True)
+    values = {"b_channel": channel, "b_key": update_key, "b_now": now, "b_attempts": 1}
+    if session.execute(statement, values).scalar() is None:
         raise HandledElsewhere(update_key)
+
+
+async def add_cut_off(
+    session: AsyncSession, cut_off: Mapping[tuple[str, str], int], now: datetime
+) -> None:
+    """Attempts a crash cut off (bot/state/journal.py), counted in the caller's transaction."""
+    statement = _upsert(session.get_bind().dialect.name, False)
+    for (channel, update_key), attempts in cut_off.items():
+        values = {"b_channel": channel, "b_key": update_key, "b_now": now, "b_attempts": attempts}
+        await session.execute(statement, values)
+
+
+async def unfinished(session: AsyncSession) -> dict[tuple[str, str], int]:
+    """Updates begun and never finished: redeliveries of these are counted before handling."""
+    rows = await session.execute(
+        select(ProcessedUpdate.channel, ProcessedUpdate.update_key, ProcessedUpdate.attempts).where(
+            ProcessedUpdate.finished_at.is_(None)
+        )
+    )
+    return {(channel, key): attempts for channel, key, attempts in rows}
 
 
 async def is_finished(session: AsyncSession, channel: Channel, update_key: str) -> bool:

@@ -14,7 +14,9 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
-SQLITE_BUSY_TIMEOUT_MS = 15_000
+SQLITE_BUSY_TIMEOUT_MS = 15_000  # for another process's writer (the operator's CLI)
+SQLITE_POOL_WAIT_SECONDS = 60
+READING = "qamqor_reading"  # execution option: a read-only transaction (services/uow.py)
 
 
 def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
@@ -25,7 +27,12 @@ def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
         return create_async_engine(url, pool_pre_ping=True, **kwargs)
     if parsed.database and parsed.database != ":memory:":
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+    # One connection: SQLite has one writer at a time anyway, and with one connection the
+    # others wait for it in asyncio (the pool's queue), not asleep in SQLite's busy handler.
     # Sessions always end their transaction; the pool's extra ROLLBACK is one more thread hop.
+    kwargs.setdefault("pool_size", 1)
+    kwargs.setdefault("max_overflow", 0)
+    kwargs.setdefault("pool_timeout", SQLITE_POOL_WAIT_SECONDS)
     engine = create_async_engine(url, pool_reset_on_return=None, **kwargs)
     _tune_sqlite(engine)
     return engine
@@ -49,7 +56,9 @@ def _tune_sqlite(engine: AsyncEngine) -> None:
     def _on_begin(connection: Any) -> None:
         # IMMEDIATE takes the write lock up front and waits for it (busy_timeout); a deferred
         # transaction that reads, then writes, fails at once under WAL if another writer got in.
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        # A transaction that only reads takes no write lock: another process may write meanwhile.
+        reading = connection.get_execution_options().get(READING, False)
+        connection.exec_driver_sql("BEGIN" if reading else "BEGIN IMMEDIATE")
 
 
 def create_session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:

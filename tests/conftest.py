@@ -72,7 +72,11 @@ async def twilio() -> AsyncIterator[TwilioStandIn]:
 
 @pytest.fixture
 def settings(
-    database_url: str, redis_url: str | None, standin: TelegramStandIn, twilio: TwilioStandIn
+    database_url: str,
+    redis_url: str | None,
+    standin: TelegramStandIn,
+    twilio: TwilioStandIn,
+    tmp_path: Path,
 ) -> Settings:
     """Both channels on, as in production: each pointed at its local stand-in."""
     return Settings(
@@ -87,6 +91,7 @@ def settings(
         public_base_url=PUBLIC_URL,
         database_url=database_url,
         redis_url=redis_url,
+        update_journal=str(tmp_path / "updates.journal"),
     )
 
 

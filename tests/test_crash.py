@@ -54,6 +54,7 @@ class BotProcess:
             "WEBHOOK_SECRET": SECRET,
             "HTTP_PORT": str(self.port),
             "DATABASE_URL": database_url,
+            "UPDATE_JOURNAL": str(logs / "updates.journal"),
             "LOG_LEVEL": "WARNING",
         }
         if redis_url:

@@ -17,7 +17,7 @@ from bot import scheduler
 from bot.app import App, build_app
 from bot.assembly import Assembly, assemble
 from bot.config import Settings
-from handlers.features import Feature, discover
+from handlers.features import Feature, discover, routers
 from services.maintenance import purge
 from services.roles import Role
 from storage.base import utcnow
@@ -81,3 +81,24 @@ async def test_a_plugged_in_feature_gets_every_hook(
     await user.press("Yes, delete everything")
     assert await db.scalar(select(func.count()).select_from(Note)) == 0
     await scheduler.dispose_job_engines()
+
+
+def test_every_filter_and_handler_is_a_coroutine() -> None:
+    """aiogram runs a synchronous filter or handler (F-magic, a bare State) in a thread: two
+    thread hops on every message cost more than the rest of an ordinary update."""
+    synchronous = [
+        f"{router.name}.{kind}: {getattr(callable_.callback, '__qualname__', callable_.callback)}"
+        for router in routers(discover())
+        for kind, observer in router.observers.items()
+        for handler in observer.handlers
+        for callable_ in (handler, *(handler.filters or ()))
+        if not callable_.awaitable
+    ] + [
+        # The router-level filters (router.message.filter(...)); the callback is aiogram's own.
+        f"{router.name}.{kind}: {filter_.callback}"
+        for router in routers(discover())
+        for kind, observer in router.observers.items()
+        for filter_ in observer._handler.filters or ()
+        if not filter_.awaitable
+    ]
+    assert synchronous == []

@@ -1,16 +1,17 @@
 """One session and one unit of work per update, with the update's bookkeeping in its commit.
 
-1. A short first transaction: count this attempt at the update, find who is writing, read the
-   chat's conversation state. It commits before any handler runs.
+1. Who is writing and the chat's conversation state come from memory (services/known_people.py,
+   bot/state/stores.py); the ordinary update runs no statement before its handler.
 2. The handler calls a service, which commits its work once. That commit also marks the update
    finished and writes the conversation state the handler changed (UpdateWork below), so a crash
-   keeps both or neither; a redelivery of a finished update is dropped, one cut short by a crash
-   is handled again, one that failed `MAX_ATTEMPTS` times is dropped.
-3. What the handler changed without a service commit (a read-only reply, a state change) goes
-   in a last short transaction after it.
+   keeps both or neither, and a redelivery of an update that wrote changes nothing twice.
+3. What the handler changed without a service commit (a state change) goes in a last short
+   transaction after it; an update that changed nothing writes nothing.
 
-No transaction is open while the handler awaits the network: services end theirs before they
-return (services/uow.py).
+Attempts are noted in the local journal (bot/state/ledger.py); an update a crash cut off is
+counted in the database on each redelivery and dropped after `MAX_ATTEMPTS`. No transaction is
+open while the handler awaits the network: services end theirs before they return
+(services/uow.py).
 """
 
 from __future__ import annotations
@@ -28,11 +29,13 @@ from aiogram.types import TelegramObject, Update, User
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import Session
 
+from bot.state.ledger import UpdateLedger
 from bot.state.stores import DatabaseStates, RedisStates, Snapshot, StateStore
 from bot.state.update_state import UpdateState
 from services.channels import Channel
-from services.people import Actor, recognise
+from services.known_people import KnownPeople
 from services.updates import Attempt, HandledElsewhere, count_attempt, mark_finished
+from services.uow import reading, unit_of_work
 from storage.base import utcnow
 from storage.commit_hooks import add_commit_hook
 
@@ -43,11 +46,17 @@ class UpdateWork:
     """The update's bookkeeping, written by whichever commit comes next."""
 
     def __init__(
-        self, channel: Channel, update_key: str, state: UpdateState | None, store: StateStore
+        self,
+        channel: Channel,
+        update_key: str,
+        state: UpdateState | None,
+        store: StateStore,
+        *,
+        careful: bool,
     ) -> None:
         self.channel, self.update_key = channel, update_key
         self.state, self.store = state, store
-        self.in_database = isinstance(store, DatabaseStates)
+        self.careful = careful  # its attempt is counted in the database: mark it finished there
         self.finished = False
         self._committing: tuple[int, Snapshot] | None = None
 
@@ -63,14 +72,16 @@ class UpdateWork:
         self.finished = True
         if self.state is not None and self._committing is not None:
             self.state.committed = self._committing
-            if self.in_database:
+            if isinstance(self.store, DatabaseStates):
                 self.state.stored = self._committing[0]
+                self.store.remember(self.state.key, self._committing[1])
             self._committing = None
 
     async def settle(self, session: AsyncSession) -> None:
         """After the handler: commit what no service committed; Redis gets the state after."""
-        state_unwritten = self.in_database and self.state is not None and self.state.dirty
-        if not self.finished or state_unwritten:
+        in_database = isinstance(self.store, DatabaseStates)
+        state_unwritten = in_database and self.state is not None and self.state.dirty
+        if state_unwritten or (self.careful and not self.finished):
             await session.commit()
         await self._save_elsewhere()
 
@@ -90,9 +101,17 @@ class UpdateWork:
 
 
 class UpdateMiddleware(BaseMiddleware):
-    def __init__(self, sessions: async_sessionmaker[AsyncSession], store: StateStore) -> None:
+    def __init__(
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        store: StateStore,
+        people: KnownPeople,
+        ledger: UpdateLedger,
+    ) -> None:
         self.sessions = sessions
         self.store = store
+        self.people = people
+        self.ledger = ledger
 
     async def __call__(
         self,
@@ -103,17 +122,30 @@ class UpdateMiddleware(BaseMiddleware):
         assert isinstance(event, Update)
         channel: Channel = data.setdefault("channel", Channel.TELEGRAM)
         update_key = data.get("update_key") or str(event.update_id)
+        noted = (str(channel), update_key)
+        if self.ledger.finished_lately(noted):
+            return UNHANDLED
+        careful = self.ledger.suspect(noted)
+        if careful:
+            if not await self._count_attempt(channel, update_key):
+                return UNHANDLED
+        else:
+            self.ledger.started(noted)
         user: User | None = data.get("event_from_user")
         key = state_key(data["bot"], data.get(EVENT_CONTEXT_KEY))
+        try:
+            actor = (
+                await self.people.recognise(self.sessions, channel, str(user.id))
+                if user is not None
+                else None
+            )
+            snapshot = await self._snapshot(key) if key is not None else None
+        except BaseException:
+            await self.ledger.failed(self.sessions, noted, journaled=not careful)
+            raise
         async with self.sessions() as session:
-            begun = await self._begin(session, channel, update_key, user, key)
-            if begun is None:
-                return UNHANDLED
-            actor, snapshot = begun
-            if isinstance(self.store, RedisStates) and key is not None:
-                snapshot = await self.store.fetch(key)
             state = UpdateState(key, snapshot) if key is not None and snapshot is not None else None
-            work = UpdateWork(channel, update_key, state, self.store)
+            work = UpdateWork(channel, update_key, state, self.store, careful=careful)
             add_commit_hook(session, work)
             data["session"] = session
             data["actor"] = actor
@@ -125,40 +157,42 @@ class UpdateMiddleware(BaseMiddleware):
                 await work.settle(session)
             except HandledElsewhere:
                 await session.rollback()
+                self.ledger.ended(noted, journaled=not careful)
                 log.info("update %s %s was finished by another copy", channel, update_key)
                 return UNHANDLED
             except BaseException:
                 # Before the error path runs: it reads the state as it was, not half-changed.
                 await work.fail(session)
+                await self.ledger.failed(self.sessions, noted, journaled=not careful)
                 raise
+            self.ledger.ended(noted, journaled=not careful)
             return result
 
-    async def _begin(
-        self,
-        session: AsyncSession,
-        channel: Channel,
-        update_key: str,
-        user: User | None,
-        key: StorageKey | None,
-    ) -> tuple[Actor | None, Snapshot | None] | None:
-        """The first transaction; None when the update must not be handled."""
-        attempt: Attempt = await count_attempt(session, channel, update_key, utcnow())
+    async def _count_attempt(self, channel: Channel, update_key: str) -> bool:
+        """A redelivery of an update a crash cut off; False when it must not be handled."""
+        async with self.sessions() as session, unit_of_work(session):
+            attempt: Attempt = await count_attempt(session, channel, update_key, utcnow())
+            if attempt.given_up:
+                await session.run_sync(mark_finished, channel, update_key, utcnow())
         if attempt.finished_before:
-            await session.rollback()
-            return None
+            self.ledger.ended((str(channel), update_key), journaled=False)
+            return False
         if attempt.given_up:
-            await session.run_sync(mark_finished, channel, update_key, utcnow())
-            await session.commit()
+            self.ledger.ended((str(channel), update_key), journaled=False)
             log.error(
                 "update %s %s dropped after %d attempts", channel, update_key, attempt.number - 1
             )
-            return None
-        actor = await recognise(session, channel, str(user.id)) if user is not None else None
-        snapshot = None
-        if key is not None and isinstance(self.store, DatabaseStates):
-            snapshot = await self.store.load(session, key)
-        await session.commit()
-        return actor, snapshot
+            return False
+        return True
+
+    async def _snapshot(self, key: StorageKey) -> Snapshot:
+        if isinstance(self.store, RedisStates):
+            return await self.store.fetch(key)
+        cached = self.store.cached(key)
+        if cached is not None:
+            return cached
+        async with self.sessions() as session, reading(session):
+            return await self.store.load(session, key)
 
 
 def state_key(bot: Bot, context: EventContext | None) -> StorageKey | None:

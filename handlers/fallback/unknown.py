@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-from aiogram import F, Router
+from aiogram import Router
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
 
 from handlers.common.labels import stale_button
 from services.people import Actor
+
+
+async def is_command(message: Message) -> bool:
+    return (message.text or "").startswith("/")
 
 
 async def unknown_command(message: Message) -> None:
@@ -30,7 +34,7 @@ async def cb_stale(query: CallbackQuery) -> None:
 
 def make_router() -> Router:
     router = Router(name=__name__)
-    router.message.register(unknown_command, F.text.startswith("/"))
+    router.message.register(unknown_command, is_command)
     router.message.register(not_understood)
     router.callback_query.register(cb_stale)
     return router

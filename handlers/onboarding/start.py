@@ -196,14 +196,14 @@ async def role_expected(message: Message) -> None:
 def make_router() -> Router:
     router = Router(name=__name__)
     router.message.register(cmd_start, CommandStart())
-    router.callback_query.register(cb_language, StartFlow.language, LanguageCb.filter())
+    router.callback_query.register(cb_language, StateFilter(StartFlow.language), LanguageCb.filter())
     router.callback_query.register(
-        cb_consent_declined, StartFlow.consent, ConsentCb.filter(F.accept.is_(False))
+        cb_consent_declined, StateFilter(StartFlow.consent), ConsentCb.filter(F.accept.is_(False))
     )
     router.callback_query.register(
-        cb_consent_given, StartFlow.consent, ConsentCb.filter(F.accept.is_(True))
+        cb_consent_given, StateFilter(StartFlow.consent), ConsentCb.filter(F.accept.is_(True))
     )
-    router.callback_query.register(cb_role, StartFlow.role, WhoCb.filter())
+    router.callback_query.register(cb_role, StateFilter(StartFlow.role), WhoCb.filter())
     router.message.register(language_expected, StateFilter(StartFlow.language))
     router.message.register(consent_expected, StateFilter(StartFlow.consent))
     router.message.register(role_expected, StateFilter(StartFlow.role))

@@ -100,10 +100,10 @@ def make_router() -> Router:
     router = Router(name=__name__)
     router.message.register(cmd_forget, Command("forget"))
     router.callback_query.register(
-        cb_forget_confirmed, ForgetFlow.confirm, ForgetCb.filter(F.confirm.is_(True))
+        cb_forget_confirmed, StateFilter(ForgetFlow.confirm), ForgetCb.filter(F.confirm.is_(True))
     )
     router.callback_query.register(
-        cb_forget_declined, ForgetFlow.confirm, ForgetCb.filter(F.confirm.is_(False))
+        cb_forget_declined, StateFilter(ForgetFlow.confirm), ForgetCb.filter(F.confirm.is_(False))
     )
     router.message.register(forget_expected, StateFilter(ForgetFlow.confirm))
     return router

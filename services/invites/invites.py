@@ -20,6 +20,7 @@ from storage.base import utcnow
 from storage.dialect import insert_ignoring_conflicts
 from storage.models.invites import Invite
 from storage.models.people import RoleGrant
+from storage.changes import people_changed
 
 CODE_ALPHABET = string.ascii_letters + string.digits + "-_"
 CODE_MAX_LENGTH = 32
@@ -171,6 +172,7 @@ async def redeem_invite(
     )
     if granted is None:
         raise InviteProblem(InviteReason.ALREADY_HAS)
+    people_changed(session, persons=[person_id])
     place = await scope_name(session, scope, locale)
     return InviteView(code, Role(role), scope, expires_at, place)
 

@@ -12,6 +12,7 @@ from services.errors import NotAllowed, NotRegistered
 from services.messaging.notify import preferred_of
 from services.uow import unit_of_work
 from storage.models.people import ChannelIdentity, Person
+from storage.changes import people_changed
 
 
 @dataclass(frozen=True)
@@ -49,4 +50,5 @@ async def prefer_channel(session: AsyncSession, person_id: int, channel: Channel
         await session.execute(
             update(Person).where(Person.id == person_id).values(preferred_channel=channel)
         )
+        people_changed(session, persons=[person_id])
     return Channels(person_id, current.linked, channel)

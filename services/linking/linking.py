@@ -24,6 +24,7 @@ from storage.base import utcnow
 from storage.dialect import insert_for, insert_ignoring_conflicts
 from storage.models.linking import LinkCode
 from storage.models.people import ChannelIdentity
+from storage.changes import people_changed
 
 LINK_CODE_TTL = timedelta(minutes=15)
 CODE_DIGITS = 8
@@ -168,6 +169,7 @@ async def _join(session: AsyncSession, person_id: int, channel: Channel, externa
         .returning(ChannelIdentity.id)
     )
     if joined is not None:
+        people_changed(session, persons=[person_id], accounts=[(channel, external_id)])
         return
     owner = await session.scalar(
         select(ChannelIdentity.person_id).where(

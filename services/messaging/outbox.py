@@ -19,6 +19,7 @@ from storage.base import utcnow
 from storage.dialect import insert_ignoring_conflicts
 from storage.models.messaging import OutboxMessage, OutboxStatus
 from storage.models.people import ChannelIdentity
+from storage.changes import people_changed
 
 BACKOFF_CAP = timedelta(minutes=10)
 
@@ -163,6 +164,7 @@ async def mark_blocked(session: AsyncSession, item: OutboxItem, error: str) -> l
         .where(ChannelIdentity.id == item.identity_id)
         .values(blocked=True, blocked_at=now)
     )
+    people_changed(session, identities=[item.identity_id])
     stopped = list(
         await session.scalars(
             update(OutboxMessage)

@@ -17,6 +17,7 @@ from services.text import clean_text
 from services.uow import unit_of_work
 from storage.dialect import insert_ignoring_conflicts
 from storage.models.people import ChannelIdentity, Person, RoleGrant
+from storage.changes import people_changed
 
 NAME_LIMIT = 200
 NO_NAME = "—"
@@ -77,6 +78,7 @@ async def _create_person(
     )
     if identity_id is None:
         raise AlreadyRegistered()
+    people_changed(session, accounts=[(newcomer.channel, newcomer.external_id)])
     await record_consent(session, person.id, consent)
     roles: set[Role] = set()
     if role is not None:

@@ -1,0 +1,98 @@
+"""Changes to people reach every process's cache: this one directly, the others through Redis.
+
+Without Redis there is one process (see .env.example), so telling this one is enough. With
+Redis each committed change is published; the other processes forget what it names a few
+milliseconds later, the time Redis takes to relay it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+import uuid
+from typing import Any
+
+from redis.asyncio import Redis
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from services.known_people import KnownPeople
+from storage.changes import PeopleChange, listen
+
+log = logging.getLogger(__name__)
+CHANNEL = "qamqor:people-changed"
+
+
+class PeopleRelay:
+    def __init__(self, people: KnownPeople, redis: Redis | None) -> None:
+        self.people = people
+        self.redis = redis
+        self.origin = uuid.uuid4().hex
+        self._stop_listening = lambda: None
+        self._tasks: set[asyncio.Task[Any]] = set()
+        self._subscriber: asyncio.Task[None] | None = None
+
+    @classmethod
+    async def start(cls, engine: AsyncEngine, people: KnownPeople, redis_url: str | None) -> PeopleRelay:
+        relay = cls(people, Redis.from_url(redis_url) if redis_url else None)
+        relay._stop_listening = listen(
+            engine.url.render_as_string(hide_password=False), relay._committed
+        )
+        if relay.redis is not None:
+            pubsub = relay.redis.pubsub()
+            await pubsub.subscribe(CHANNEL)
+            relay._subscriber = asyncio.create_task(relay._hear(pubsub))
+        return relay
+
+    def _committed(self, change: PeopleChange) -> None:
+        self.people.forget(change)
+        if self.redis is None:
+            return
+        message = json.dumps(
+            {
+                "origin": self.origin,
+                "persons": sorted(change.persons),
+                "accounts": sorted(change.accounts),
+                "identities": sorted(change.identities),
+                "everyone": change.everyone,
+            }
+        )
+        task = asyncio.get_running_loop().create_task(self.redis.publish(CHANNEL, message))
+        self._tasks.add(task)
+        task.add_done_callback(self._published)
+
+    def _published(self, task: asyncio.Task[Any]) -> None:
+        self._tasks.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            log.error("could not tell other processes of a change: %s", task.exception())
+
+    async def _hear(self, pubsub: Any) -> None:
+        async for message in pubsub.listen():
+            if message.get("type") != "message":
+                continue
+            try:
+                heard = json.loads(message["data"])
+            except (ValueError, TypeError):
+                continue
+            if heard.get("origin") == self.origin:
+                continue
+            self.people.forget(
+                PeopleChange(
+                    persons={int(p) for p in heard.get("persons", ())},
+                    accounts={(str(c), str(e)) for c, e in heard.get("accounts", ())},
+                    identities={int(i) for i in heard.get("identities", ())},
+                    everyone=bool(heard.get("everyone")),
+                )
+            )
+
+    async def close(self) -> None:
+        self._stop_listening()
+        if self._tasks:
+            await asyncio.gather(*self._tasks, return_exceptions=True)
+        if self._subscriber is not None:
+            self._subscriber.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._subscriber
+        if self.redis is not None:
+            await self.redis.aclose()
