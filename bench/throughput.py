@@ -157,7 +157,8 @@ async def main(updates: int, rounds: int, people: int, database_url: str | None)
             best: dict[str, Round] = {}
             try:
                 for dp, make in sides.values():  # warm-up: imports, caches, pydantic classes
-                    await feed(dp, bot, [make(next_id()) for _ in range(100)], counter)
+                    warm = max(100, people)  # every registered person has written once
+                    await feed(dp, bot, [make(next_id()) for _ in range(warm)], counter)
                 for _ in range(rounds):  # interleaved so drift in the machine hits all alike
                     for name, (dp, make) in sides.items():
                         batch = [make(next_id()) for _ in range(updates)]

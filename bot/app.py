@@ -46,7 +46,9 @@ class App:
 
 
 def make_states(settings: Settings) -> StateStore:
-    return RedisStates(settings.redis_url) if settings.redis_url else DatabaseStates()
+    if settings.redis_url:
+        return RedisStates(settings.redis_url)
+    return DatabaseStates(write_behind=settings.state_write_behind_ms / 1000)
 
 
 async def build_app(

@@ -22,6 +22,9 @@ class Settings(BaseSettings):
     # Where this process notes the updates it starts and ends; empty: beside an SQLite
     # database, else under var/. One file per process (see bot/state/journal.py).
     update_journal: str = ""
+    # A conversation step that changes nothing else reaches the database within this time,
+    # many chats per transaction (bot/state/database_states.py); a crash loses at most this.
+    state_write_behind_ms: int = Field(50, ge=0, le=10_000)
     webhook_url: str | None = None
     webhook_secret: SecretStr | None = None
     http_host: str = "127.0.0.1"

@@ -17,8 +17,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from services.errors import NotRegistered
 from services.hooks import Hooks
 from services.uow import reading, unit_of_work
-from storage.models.people import ChannelIdentity, Child, ConsentRecord, Person, RoleGrant
 from storage.changes import people_changed
+from storage.models.people import ChannelIdentity, Child, ConsentRecord, Person, RoleGrant
 
 
 def jsonable(value: Any) -> Any:

@@ -13,9 +13,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import Table, bindparam, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
@@ -45,9 +45,11 @@ class Attempt:
 
 @cache
 def _upsert(dialect: str, finish: bool) -> Any:
-    """Built once per dialect: these run for every update that writes, and building a
-    statement costs more than running it."""
+    """Built once per dialect, on the table rather than the ORM class: these run for every
+    update that writes, and building a statement or the ORM's bulk path costs more than
+    running it."""
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    table = cast(Table, ProcessedUpdate.__table__)
     values: dict[str, Any] = {
         "channel": bindparam("b_channel"),
         "update_key": bindparam("b_key"),
@@ -58,16 +60,16 @@ def _upsert(dialect: str, finish: bool) -> Any:
         values["finished_at"] = bindparam("b_now")
         change: dict[str, Any] = {"finished_at": bindparam("b_now")}
     else:
-        change = {"attempts": ProcessedUpdate.attempts + bindparam("b_attempts")}
+        change = {"attempts": table.c.attempts + bindparam("b_attempts")}
     return (
-        insert(ProcessedUpdate)
+        insert(table)
         .values(**values)
         .on_conflict_do_update(
             index_elements=["channel", "update_key"],
             set_=change,
-            where=ProcessedUpdate.finished_at.is_(None),
+            where=table.c.finished_at.is_(None),
         )
-        .returning(ProcessedUpdate.attempts)
+        .returning(table.c.attempts)
     )
 
 
@@ -97,6 +99,18 @@ async def add_cut_off(
     for (channel, update_key), attempts in cut_off.items():
         values = {"b_channel": channel, "b_key": update_key, "b_now": now, "b_attempts": attempts}
         await session.execute(statement, values)
+
+
+async def finished_lately(session: AsyncSession, limit: int) -> list[tuple[str, str]]:
+    """The updates finished last, newest first: Telegram redelivers what it had sent before a
+    restart, and a copy of one of them must be dropped before its handler runs."""
+    rows = await session.execute(
+        select(ProcessedUpdate.channel, ProcessedUpdate.update_key)
+        .where(ProcessedUpdate.finished_at.is_not(None))
+        .order_by(ProcessedUpdate.processed_at.desc())
+        .limit(limit)
+    )
+    return [(channel, key) for channel, key in rows]
 
 
 async def unfinished(session: AsyncSession) -> dict[tuple[str, str], int]:

@@ -37,8 +37,14 @@ _listeners: dict[str, list[Listener]] = {}
 
 def listen(database: str, listener: Listener) -> Callable[[], None]:
     """Hear committed changes to `database` (its URL); returns the call that stops it."""
-    _listeners.setdefault(database, []).append(listener)
-    return lambda: _listeners.get(database, []).remove(listener)
+    listeners = _listeners.setdefault(database, [])
+    listeners.append(listener)
+
+    def stop() -> None:
+        if listener in listeners:
+            listeners.remove(listener)
+
+    return stop
 
 
 def people_changed(
@@ -78,7 +84,9 @@ def _on_flush(session: Session, _context: object) -> None:
         if getattr(obj, "__tablename__", None) not in PEOPLE_TABLES:
             continue
         person_id = obj.id if obj.__tablename__ == "person" else obj.person_id
-        accounts = [(obj.channel, obj.external_id)] if obj.__tablename__ == "channel_identity" else []
+        accounts = (
+            [(obj.channel, obj.external_id)] if obj.__tablename__ == "channel_identity" else []
+        )
         people_changed(session, persons=[person_id], accounts=accounts)
 
 

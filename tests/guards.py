@@ -4,6 +4,8 @@ portable subset (bot/render/portable.py)."""
 
 from __future__ import annotations
 
+import asyncio
+from collections import Counter
 from typing import Any
 
 from aiogram import Bot
@@ -17,8 +19,11 @@ from bot.render.portable import problems
 
 
 class CallGuard:
+    """Counts the transactions each asyncio task holds: the update's own must be closed when
+    it calls out; a background writer's (states written behind) may run meanwhile."""
+
     def __init__(self, engine: AsyncEngine) -> None:
-        self.open = 0
+        self.open: Counter[asyncio.Task[Any] | None] = Counter()
         self.calls = 0
         self.violations: list[str] = []
         sync = engine.sync_engine
@@ -27,10 +32,10 @@ class CallGuard:
         event.listen(sync, "rollback", self._end)
 
     def _begin(self, _connection: Any) -> None:
-        self.open += 1
+        self.open[asyncio.current_task()] += 1
 
     def _end(self, _connection: Any) -> None:
-        self.open -= 1
+        self.open[asyncio.current_task()] -= 1
 
     async def __call__(
         self,
@@ -40,7 +45,8 @@ class CallGuard:
     ) -> Any:
         name = method.__api_method__
         self.calls += 1
-        if self.open > 0:
-            self.violations.append(f"{name} awaited with {self.open} transaction(s) open")
+        held = self.open[asyncio.current_task()]
+        if held > 0:
+            self.violations.append(f"{name} awaited with {held} transaction(s) open")
         self.violations += [f"{name}: {problem}" for problem in problems(method)]
         return await make_request(bot, method)

@@ -22,6 +22,7 @@ from sqlalchemy import select
 
 from bot.telegram.webhook import SECRET_HEADER, TELEGRAM_PATH
 from storage.models.people import ChannelIdentity, RoleGrant
+from storage.models.system import FsmRecord
 from tests.conftest import Db
 from tests.driver import TelegramUser
 from tests.standins.telegram_api import RecordedRequest, TelegramStandIn
@@ -187,6 +188,15 @@ async def deliver_until_held(process: BotProcess, update: dict[str, Any], hold: 
     return None
 
 
+async def wait_for_state(db: Db, state: str) -> None:
+    """Polls the database: the state is written by another process."""
+    async with asyncio.timeout(10):
+        while True:
+            if await db.scalar(select(FsmRecord.key).where(FsmRecord.state == state)):
+                return
+            await asyncio.sleep(0.02)
+
+
 async def test_update_cut_off_by_a_crash_is_handled_when_telegram_redelivers_it(
     process: BotProcess, standin: TelegramStandIn, hold: Hold, db: Db
 ) -> None:
@@ -198,6 +208,9 @@ async def test_update_cut_off_by_a_crash_is_handled_when_telegram_redelivers_it(
     await user.press("English")
     await user.press("I agree")
     assert user.last_text == "Who are you?"
+    # A step that changes only the conversation is written behind (within WRITE_BEHIND): wait
+    # for it, as a person takes longer than that to tap. test_write_behind covers the window.
+    await wait_for_state(db, "StartFlow:role")
     role_button = next(
         button["callback_data"]
         for row in user.last_keyboard().params["reply_markup"]["inline_keyboard"]
@@ -260,3 +273,32 @@ async def test_update_that_crashes_the_process_every_time_is_dropped_after_a_few
         if str(POISON_UPDATE_ID) in line and (" WARNING " in line or " ERROR " in line)
     ]
     assert dropped, f"the dropped update is not logged:\n{process.log()}"
+
+
+@pytest.mark.parametrize("stop", ["kill", "clean stop"])
+async def test_what_a_crash_loses_a_step_that_changed_only_the_conversation(
+    process: BotProcess, standin: TelegramStandIn, stop: str
+) -> None:
+    """A step that changes nothing but the conversation is written behind (README, "What a
+    crash can lose"). Killed inside that window, the step is lost: the language button no
+    longer leads on to the consent question, and /start begins again. A clean stop writes it
+    first: nothing is lost."""
+    process.env["STATE_WRITE_BEHIND_MS"] = "10000"  # the window, wide enough to kill inside
+    await process.start()
+    user = WebhookUser(process, standin, 4444)
+    await user.send("/start")
+    language_buttons = user.buttons()
+    if stop == "kill":
+        await process.kill()
+    else:
+        await process.stop()
+    await process.start()
+    await user.press("English")
+    consent_asked = any("I agree" in label for label in user.buttons())
+    if stop == "kill":
+        assert not consent_asked
+        await user.send("/start")
+        assert user.buttons() == language_buttons
+    else:
+        assert consent_asked
+    await process.stop()

@@ -47,7 +47,6 @@ async def test_same_update_twice_is_handled_once(
     assert await post(webhook_base, update) == 200
     assert await post(webhook_base, update) == 200
     assert len(standin.calls("sendMessage")) == 1
-    assert await db.count(ProcessedUpdate) == 1
 
 
 async def test_malformed_body_gets_400(webhook_base: str, standin: TelegramStandIn) -> None:

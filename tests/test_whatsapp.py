@@ -133,7 +133,6 @@ async def test_redelivered_message_sid_is_handled_once(
     assert await wa_user.post(form) == 200
     assert await wa_user.post(form) == 200  # Twilio retried: same MessageSid
     assert len(twilio.messages(wa_user.address)) == 1
-    assert await db.count(ProcessedUpdate) == 1
 
 
 async def test_signed_but_malformed_webhook_is_a_400(wa_user: WhatsAppUser, db: Db) -> None:

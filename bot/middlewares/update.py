@@ -34,8 +34,8 @@ from bot.state.stores import DatabaseStates, RedisStates, Snapshot, StateStore
 from bot.state.update_state import UpdateState
 from services.channels import Channel
 from services.known_people import KnownPeople
-from services.updates import Attempt, HandledElsewhere, count_attempt, mark_finished
 from services.uow import reading, unit_of_work
+from services.updates import Attempt, HandledElsewhere, count_attempt, mark_finished
 from storage.base import utcnow
 from storage.commit_hooks import add_commit_hook
 
@@ -78,11 +78,15 @@ class UpdateWork:
             self._committing = None
 
     async def settle(self, session: AsyncSession) -> None:
-        """After the handler: commit what no service committed; Redis gets the state after."""
-        in_database = isinstance(self.store, DatabaseStates)
-        state_unwritten = in_database and self.state is not None and self.state.dirty
-        if state_unwritten or (self.careful and not self.finished):
+        """After the handler: a state changed alone is written behind (or to Redis); an update
+        counted in the database is marked finished there."""
+        if self.careful and not self.finished:
             await session.commit()
+        state = self.state
+        if isinstance(self.store, DatabaseStates) and state is not None and state.dirty:
+            snapshot = state.snapshot()
+            self.store.write_behind(state.key, snapshot)
+            state.committed, state.stored = (state.version, snapshot), state.version
         await self._save_elsewhere()
 
     async def fail(self, session: AsyncSession) -> None:

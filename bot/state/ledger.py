@@ -1,7 +1,7 @@
 """What this process knows about incoming updates, so the ordinary one costs no statement.
 
-- Updates finished here lately: a redelivery of one (a webhook retried after a slow answer)
-  is dropped without asking the database.
+- Updates finished lately (here, or before the last restart): a redelivery of one (a webhook
+  retried after a slow answer, polling after a crash) is dropped without asking the database.
 - Updates a crash cut off (from the journal and the database, read at start-up): their
   redeliveries take the careful path, an attempt counted in the database before handling.
 - Everything else is noted in the local journal when it starts and ends.
@@ -19,8 +19,8 @@ from pathlib import Path
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.state.journal import UpdateJournal, UpdateKey
-from services.updates import add_cut_off, unfinished
 from services.uow import unit_of_work
+from services.updates import add_cut_off, finished_lately, unfinished
 from storage.base import utcnow
 
 RECENT_KEPT = 10_000
@@ -35,11 +35,12 @@ class UpdateLedger:
     async def open(self, sessions: async_sessionmaker[AsyncSession]) -> int:
         """At start-up: attempts a crash cut off go to the database; returns how many."""
         cut_off = self.journal.open()
-        async with sessions() as session:
-            async with unit_of_work(session):
-                if cut_off:
-                    await add_cut_off(session, cut_off, utcnow())
-                self._suspects = await unfinished(session)
+        async with sessions() as session, unit_of_work(session):
+            if cut_off:
+                await add_cut_off(session, cut_off, utcnow())
+            self._suspects = await unfinished(session)
+            for key in reversed(await finished_lately(session, RECENT_KEPT)):
+                self._recent[key] = None
         return len(cut_off)
 
     def finished_lately(self, key: UpdateKey) -> bool:

@@ -12,6 +12,7 @@ import contextlib
 import json
 import logging
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 from redis.asyncio import Redis
@@ -29,12 +30,14 @@ class PeopleRelay:
         self.people = people
         self.redis = redis
         self.origin = uuid.uuid4().hex
-        self._stop_listening = lambda: None
+        self._stop_listening: Callable[[], None] = lambda: None
         self._tasks: set[asyncio.Task[Any]] = set()
         self._subscriber: asyncio.Task[None] | None = None
 
     @classmethod
-    async def start(cls, engine: AsyncEngine, people: KnownPeople, redis_url: str | None) -> PeopleRelay:
+    async def start(
+        cls, engine: AsyncEngine, people: KnownPeople, redis_url: str | None
+    ) -> PeopleRelay:
         relay = cls(people, Redis.from_url(redis_url) if redis_url else None)
         relay._stop_listening = listen(
             engine.url.render_as_string(hide_password=False), relay._committed
@@ -58,9 +61,13 @@ class PeopleRelay:
                 "everyone": change.everyone,
             }
         )
-        task = asyncio.get_running_loop().create_task(self.redis.publish(CHANNEL, message))
+        task = asyncio.get_running_loop().create_task(self._publish(message))
         self._tasks.add(task)
         task.add_done_callback(self._published)
+
+    async def _publish(self, message: str) -> None:
+        assert self.redis is not None
+        await self.redis.publish(CHANNEL, message)
 
     def _published(self, task: asyncio.Task[Any]) -> None:
         self._tasks.discard(task)

@@ -5,13 +5,12 @@ FSMContext."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from copy import deepcopy
 from typing import Any
 
 from aiogram.fsm.state import State
 from aiogram.fsm.storage.base import BaseStorage, StateType, StorageKey
 
-from bot.state.stores import Snapshot
+from bot.state.snapshot import Snapshot, copy_data
 
 
 class UpdateState(BaseStorage):
@@ -29,12 +28,12 @@ class UpdateState(BaseStorage):
         return self.version != self.stored
 
     def snapshot(self) -> Snapshot:
-        return Snapshot(self._current.state, deepcopy(self._current.data))
+        return Snapshot(self._current.state, copy_data(self._current.data))
 
     def discard(self) -> None:
         """The update failed: what it changed since its last commit goes, as that did."""
         version, snapshot = self.committed
-        self._current, self.version = Snapshot(snapshot.state, deepcopy(snapshot.data)), version
+        self._current, self.version = Snapshot(snapshot.state, copy_data(snapshot.data)), version
 
     async def set_state(self, key: StorageKey, state: StateType = None) -> None:
         self._check(key)
@@ -50,12 +49,13 @@ class UpdateState(BaseStorage):
     async def set_data(self, key: StorageKey, data: Mapping[str, Any]) -> None:
         self._check(key)
         if dict(data) != self._current.data:
-            self._current.data = deepcopy(dict(data))
+            self._current.data = copy_data(dict(data))
             self.version += 1
 
     async def get_data(self, key: StorageKey) -> dict[str, Any]:
         self._check(key)
-        return deepcopy(self._current.data)
+        data: dict[str, Any] = copy_data(self._current.data)
+        return data
 
     async def close(self) -> None:
         return None

@@ -167,8 +167,14 @@ def make_router() -> Router:
     router.message.filter(HasRole(Role.ADMIN))
     router.callback_query.filter(HasRole(Role.ADMIN))
     router.message.register(cmd_invite, Command("invite"))
-    router.callback_query.register(cb_invite_role, StateFilter(InviteFlow.role), InviteRoleCb.filter())
-    router.callback_query.register(cb_invite_page, StateFilter(InviteFlow.scope), InvitePageCb.filter())
-    router.callback_query.register(cb_invite_scope, StateFilter(InviteFlow.scope), InviteScopeCb.filter())
+    router.callback_query.register(
+        cb_invite_role, StateFilter(InviteFlow.role), InviteRoleCb.filter()
+    )
+    router.callback_query.register(
+        cb_invite_page, StateFilter(InviteFlow.scope), InvitePageCb.filter()
+    )
+    router.callback_query.register(
+        cb_invite_scope, StateFilter(InviteFlow.scope), InviteScopeCb.filter()
+    )
     router.message.register(invite_expected, StateFilter(InviteFlow.role, InviteFlow.scope))
     return router

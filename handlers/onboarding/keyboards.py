@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import cache
+
 from aiogram.types import InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
@@ -13,6 +15,7 @@ from handlers.onboarding.callbacks import ConsentCb, LanguageCb, Who, WhoCb
 LANGUAGE_NAMES = {"kk": "Қазақша", "ru": "Русский", "en": "English"}
 
 
+@cache  # the same in every locale, and sent to every newcomer
 def languages() -> InlineKeyboardMarkup:
     builder = InlineKeyboardBuilder()
     builder.button(text=LANGUAGE_NAMES["kk"], callback_data=LanguageCb(code="kk"))

@@ -196,7 +196,9 @@ async def role_expected(message: Message) -> None:
 def make_router() -> Router:
     router = Router(name=__name__)
     router.message.register(cmd_start, CommandStart())
-    router.callback_query.register(cb_language, StateFilter(StartFlow.language), LanguageCb.filter())
+    router.callback_query.register(
+        cb_language, StateFilter(StartFlow.language), LanguageCb.filter()
+    )
     router.callback_query.register(
         cb_consent_declined, StateFilter(StartFlow.consent), ConsentCb.filter(F.accept.is_(False))
     )

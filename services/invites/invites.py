@@ -17,10 +17,10 @@ from services.roles import SCOPE_OF_ROLE, Role, Scope, may_invite
 from services.text import is_token
 from services.uow import reading, unit_of_work
 from storage.base import utcnow
+from storage.changes import people_changed
 from storage.dialect import insert_ignoring_conflicts
 from storage.models.invites import Invite
 from storage.models.people import RoleGrant
-from storage.changes import people_changed
 
 CODE_ALPHABET = string.ascii_letters + string.digits + "-_"
 CODE_MAX_LENGTH = 32

@@ -11,8 +11,8 @@ from services.channels import Channel
 from services.errors import NotAllowed, NotRegistered
 from services.messaging.notify import preferred_of
 from services.uow import unit_of_work
-from storage.models.people import ChannelIdentity, Person
 from storage.changes import people_changed
+from storage.models.people import ChannelIdentity, Person
 
 
 @dataclass(frozen=True)

@@ -21,10 +21,10 @@ from services.people import Actor, load_actor
 from services.text import is_token
 from services.uow import unit_of_work
 from storage.base import utcnow
+from storage.changes import people_changed
 from storage.dialect import insert_for, insert_ignoring_conflicts
 from storage.models.linking import LinkCode
 from storage.models.people import ChannelIdentity
-from storage.changes import people_changed
 
 LINK_CODE_TTL = timedelta(minutes=15)
 CODE_DIGITS = 8

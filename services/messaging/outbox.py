@@ -16,10 +16,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from services.channels import Channel
 from services.messaging.statuses import DeliveryStatus
 from storage.base import utcnow
+from storage.changes import people_changed
 from storage.dialect import insert_ignoring_conflicts
 from storage.models.messaging import OutboxMessage, OutboxStatus
 from storage.models.people import ChannelIdentity
-from storage.changes import people_changed
 
 BACKOFF_CAP = timedelta(minutes=10)
 

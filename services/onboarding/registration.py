@@ -15,9 +15,9 @@ from services.people import Actor
 from services.roles import Role, Scope, may_self_assign
 from services.text import clean_text
 from services.uow import unit_of_work
+from storage.changes import people_changed
 from storage.dialect import insert_ignoring_conflicts
 from storage.models.people import ChannelIdentity, Person, RoleGrant
-from storage.changes import people_changed
 
 NAME_LIMIT = 200
 NO_NAME = "—"
