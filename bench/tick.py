@@ -2,10 +2,11 @@
 
 --people people (one Telegram account each; every fourth also on WhatsApp, which they prefer),
 a bench-only feature whose DueQuery finds --due reminders among them (every n-th account, in
-three languages). Two ticks through the real job (bot.scheduler.tick): one with nothing due,
-then one with everything due. While each runs, a registered person's /help goes through the
-real Dispatcher every --every seconds (the Bot API stand-in answers at once). Prints the tick's
-time, the updates' latency (p50/p95/p99/max) and how many failed on "database is locked".
+three languages). Five seconds without a tick, then two ticks through the real job
+(bot.scheduler.tick): one with nothing due, then one with everything due. Meanwhile registered
+people's /help goes through the real Dispatcher every --every seconds (the Bot API stand-in
+answers at once). Prints each phase's time, the updates' latency (p50/p95/p99/max) and how
+many failed on "database is locked".
 Run: python -m bench.tick [--people N] [--due N] [--database-url U]
 (a PostgreSQL --database-url is wiped: its public schema is dropped first).
 """
@@ -50,6 +51,7 @@ LOCALES = ("kk", "ru", "en")
 BATCH = 5_000
 USERS = 10  # registered people taking turns at /help
 FIRST_USER = 9_000_000
+IDLE_SECONDS = 5.0
 
 
 def bench_feature(step: int) -> Feature:
@@ -116,8 +118,9 @@ async def seed(app: App, people: int) -> None:
         await session.commit()
         if app.engine.dialect.name == "postgresql":
             await session.execute(text("SELECT setval('person_id_seq', :n)"), {"n": people})
+            last_identity = "(SELECT max(id) FROM channel_identity)"
             await session.execute(
-                text("SELECT setval('channel_identity_id_seq', (SELECT max(id) FROM channel_identity))")
+                text(f"SELECT setval('channel_identity_id_seq', {last_identity})")
             )
             await session.commit()
             async with app.engine.connect() as connection:
@@ -131,7 +134,7 @@ def percentile(values: list[float], fraction: float) -> float:
 
 
 async def timed_tick(
-    url: str, now: datetime, users: list[TelegramUser], every: float
+    url: str, now: datetime | None, users: list[TelegramUser], every: float
 ) -> tuple[float, int, list[float], list[str]]:
     """The tick's seconds and count, and the latency and errors of /help fed meanwhile."""
     took: list[float] = []
@@ -142,7 +145,7 @@ async def timed_tick(
         started = time.perf_counter()
         try:
             await user.send("/help")
-        except Exception as error:  # noqa: BLE001 - counted, not raised
+        except Exception as error:  # counted, not raised
             errors.append(repr(error))
         took.append(time.perf_counter() - started)
 
@@ -160,7 +163,11 @@ async def timed_tick(
     with Failures().installed() as failures:
         feeding = asyncio.create_task(feeder())
         started = time.perf_counter()
-        queued = await scheduler.tick(url, 180, now=now)
+        if now is None:  # no tick: how updates fare on their own
+            await asyncio.sleep(IDLE_SECONDS)
+            queued = 0
+        else:
+            queued = await scheduler.tick(url, 180, now=now)
         seconds = time.perf_counter() - started
         done.set()
         await feeding
@@ -169,7 +176,7 @@ async def timed_tick(
 
 def report(name: str, seconds: float, queued: int, took: list[float], errors: list[str]) -> None:
     ms = [t * 1000 for t in took]
-    print(f"{name}: tick {seconds:.2f} s, {queued} queued")
+    print(f"{name}: {seconds:.2f} s, {queued} queued")
     if ms:
         print(
             f"  /help during it: {len(ms)} updates, p50 {percentile(ms, 0.5):.0f} ms, "
@@ -209,11 +216,16 @@ async def measure(people: int, due: int, every: float, database_url: str) -> Non
                 await user.send("/help")  # warm
             where = make_url(database_url).render_as_string(hide_password=True)
             print(f"{people} people, {due} due, /help every {every * 1000:.0f} ms, {where}")
+            report("no tick (5 s)", *await timed_tick(database_url, None, users, every))
             report("none due", *await timed_tick(database_url, T0, users, every))
-            report("all due", *await timed_tick(database_url, T0 + timedelta(minutes=1), users, every))
+            report(
+                "all due", *await timed_tick(database_url, T0 + timedelta(minutes=1), users, every)
+            )
             async with app.session_factory() as session:
                 rows = await session.scalar(
-                    select(func.count()).select_from(OutboxMessage).where(OutboxMessage.kind == KIND)
+                    select(func.count())
+                    .select_from(OutboxMessage)
+                    .where(OutboxMessage.kind == KIND)
                 )
                 on_whatsapp = await session.scalar(
                     select(func.count())

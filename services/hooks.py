@@ -38,7 +38,8 @@ class Due:
 
 # (session, start, end) -> what fell due in (start, end]
 DueQuery = Callable[[AsyncSession, datetime, datetime], Awaitable[list[Due]]]
-# Due -> the outbox payload ({"text": ..., "reply_markup": ...}) in the reader's language
+# Due -> the outbox payload ({"text": ..., "reply_markup": ...}) in the reader's language.
+# It may depend on the kind, locale and params only: the tick renders each distinct three once.
 Renderer = Callable[[Due], dict[str, Any]]
 
 
