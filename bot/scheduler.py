@@ -26,6 +26,9 @@ REMINDERS_MARK = "reminders"
 
 
 _engines: dict[str, AsyncEngine] = {}
+# Databases with a tick under way in this process. APScheduler runs one at a time already
+# (max_instances=1, coalesce); this also covers a tick started outside it.
+_ticking: set[str] = set()
 
 
 def sessions_for(database_url: str) -> async_sessionmaker[AsyncSession]:
@@ -68,17 +71,28 @@ async def tick(
     now: datetime | None = None,
     update_retention_days: int = 7,
 ) -> int:
-    """Enqueue every reminder due since the last tick; dedup keys make a repeated tick harmless."""
+    """Enqueue every reminder due since the last tick; dedup keys make a repeated tick harmless.
+
+    A tick longer than the interval is not overlapped by the next: that one is skipped, and
+    the one after it starts where the long one moved the mark.
+    """
+    if database_url in _ticking:
+        log.warning("the previous tick is still running: skipped")
+        return 0
     assembly = features(update_retention_days)
-    async with sessions_for(database_url)() as session:
-        queued = await enqueue_due(
-            session,
-            REMINDERS_MARK,
-            now or utcnow(),
-            timedelta(minutes=grace_minutes),
-            assembly.due_queries,
-            localized(assembly.renderers),
-        )
+    _ticking.add(database_url)
+    try:
+        async with sessions_for(database_url)() as session:
+            queued = await enqueue_due(
+                session,
+                REMINDERS_MARK,
+                now or utcnow(),
+                timedelta(minutes=grace_minutes),
+                assembly.due_queries,
+                localized(assembly.renderers),
+            )
+    finally:
+        _ticking.discard(database_url)
     if queued:
         log.info("tick queued %d reminders", queued)
     return queued

@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Hashable, Sequence
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.hooks import DueQuery, Renderer
-from services.messaging.notify import notify
-from services.uow import unit_of_work
+from services.hooks import Due, DueQuery, Renderer
+from services.messaging.notify import Notice, notify_many
+from services.uow import reading, unit_of_work
 from storage.dialect import insert_for
 from storage.models.system import SchedulerMark
+
+# Rows per commit: SQLite's write lock is free between two, so updates never wait long.
+CHUNK = 500
 
 
 def tick_window(
@@ -31,29 +35,49 @@ async def enqueue_due(
     grace: timedelta,
     queries: Sequence[DueQuery],
     render: Renderer,
+    chunk: int = CHUNK,
 ) -> int:
-    """Queue everything due since the mark and move the mark, in one commit.
+    """Queue everything due since the mark, a commit every `chunk` rows, then move the mark.
 
-    Dedup keys make a repeated or concurrent tick harmless. Returns how many were queued.
+    The mark moves last, in its own commit: a tick cut short leaves it where it was, and the
+    next one scans the same window again, its dedup keys skipping what was queued already (so a
+    repeated or concurrent tick is harmless too). Returns how many were queued.
     """
-    async with unit_of_work(session):
+    async with reading(session):
         last = await session.scalar(
             select(SchedulerMark.reached_at).where(SchedulerMark.name == mark)
         )
-        start, end = tick_window(last, now, grace)
-        queued = 0
-        for query in queries:
-            for due in await query(session, start, end):
-                queued += await notify(
-                    session,
-                    due.identity_id,
-                    kind=due.kind,
-                    payload=render(due),
-                    dedup_key=due.dedup_key,
-                    priority=due.priority,
-                )
+    start, end = tick_window(last, now, grace)
+    queued = 0
+    for query in queries:
+        async with reading(session):
+            found = await query(session, start, end)
+        notices = rendered(found, render)
+        for first in range(0, len(notices), chunk):
+            async with unit_of_work(session):
+                queued += await notify_many(session, notices[first : first + chunk])
+    async with unit_of_work(session):
         await _advance(session, mark, end)
     return queued
+
+
+def rendered(found: Sequence[Due], render: Renderer) -> list[Notice]:
+    """Each distinct text rendered once (per kind, locale and params), not once per person."""
+    texts: dict[Hashable, dict[str, Any]] = {}
+    notices = []
+    for due in found:
+        key: Hashable | None
+        try:
+            key = (due.kind, due.locale, frozenset(due.params.items()))
+            payload = texts.get(key)
+        except TypeError:  # a list or dict among the params: rendered on its own
+            key, payload = None, None
+        if payload is None:
+            payload = render(due)
+            if key is not None:
+                texts[key] = payload
+        notices.append(Notice(due.identity_id, due.kind, payload, due.dedup_key, due.priority))
+    return notices
 
 
 async def _advance(session: AsyncSession, mark: str, reached: datetime) -> None:

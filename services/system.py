@@ -14,10 +14,11 @@ ABANDONED_CONVERSATION = timedelta(days=2)
 
 
 def system_hooks(update_retention: timedelta) -> Hooks:
-    async def purge_updates(session: AsyncSession, now: datetime) -> int:
+    async def purge_updates(session: AsyncSession, now: datetime, limit: int) -> int:
         return await deleted(
             session,
             delete(ProcessedUpdate).where(ProcessedUpdate.processed_at < now - update_retention),
+            limit,
         )
 
     purges: dict[str, Purger] = {
@@ -27,8 +28,10 @@ def system_hooks(update_retention: timedelta) -> Hooks:
     return Hooks(purge=purges)
 
 
-async def purge_conversations(session: AsyncSession, now: datetime) -> int:
+async def purge_conversations(session: AsyncSession, now: datetime, limit: int) -> int:
     """A half-finished /start holds a chosen language and nothing else; drop it after a while."""
     return await deleted(
-        session, delete(FsmRecord).where(FsmRecord.updated_at < now - ABANDONED_CONVERSATION)
+        session,
+        delete(FsmRecord).where(FsmRecord.updated_at < now - ABANDONED_CONVERSATION),
+        limit,
     )

@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, exists, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.channels import Channel
@@ -42,21 +42,22 @@ async def forget_chats(session: AsyncSession, person_id: int) -> None:
     await session.execute(delete(MediaFile).where(MediaFile.recipient.in_(numbers)))
 
 
-async def purge_media(session: AsyncSession, now: datetime) -> int:
-    return await deleted(session, delete(MediaFile).where(MediaFile.expires_at < now))
+async def purge_media(session: AsyncSession, now: datetime, limit: int) -> int:
+    return await deleted(session, delete(MediaFile).where(MediaFile.expires_at < now), limit)
 
 
-async def purge_strangers(session: AsyncSession, now: datetime) -> int:
+async def purge_strangers(session: AsyncSession, now: datetime, limit: int) -> int:
     """A number that wrote but never registered: its number is all we hold, so it goes."""
-    registered = select(ChannelIdentity.external_id).where(
-        ChannelIdentity.channel == Channel.WHATSAPP
+    # NOT EXISTS looks each chat up in the (channel, external_id) key; NOT IN listed every
+    # WhatsApp account for each statement.
+    registered = exists().where(
+        ChannelIdentity.channel == Channel.WHATSAPP,
+        ChannelIdentity.external_id == WhatsAppChat.address,
     )
     return await deleted(
         session,
-        delete(WhatsAppChat).where(
-            WhatsAppChat.updated_at < now - ABANDONED_CHAT,
-            WhatsAppChat.address.not_in(registered),
-        ),
+        delete(WhatsAppChat).where(WhatsAppChat.updated_at < now - ABANDONED_CHAT, ~registered),
+        limit,
     )
 
 

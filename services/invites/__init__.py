@@ -13,9 +13,11 @@ from storage.models.invites import Invite
 KEEP_EXPIRED = timedelta(days=30)
 
 
-async def purge_expired(session: AsyncSession, now: datetime) -> int:
+async def purge_expired(session: AsyncSession, now: datetime, limit: int) -> int:
     """Invites long expired: a month is enough to answer "why did my link not work?"."""
-    return await deleted(session, delete(Invite).where(Invite.expires_at < now - KEEP_EXPIRED))
+    return await deleted(
+        session, delete(Invite).where(Invite.expires_at < now - KEEP_EXPIRED), limit
+    )
 
 
 HOOKS = Hooks(purge={"invites": purge_expired})

@@ -25,13 +25,13 @@ async def forget_attempts(session: AsyncSession, person_id: int) -> None:
     )
 
 
-async def purge_codes(session: AsyncSession, now: datetime) -> int:
-    return await deleted(session, delete(LinkCode).where(LinkCode.expires_at < now))
+async def purge_codes(session: AsyncSession, now: datetime, limit: int) -> int:
+    return await deleted(session, delete(LinkCode).where(LinkCode.expires_at < now), limit)
 
 
-async def purge_attempts(session: AsyncSession, now: datetime) -> int:
+async def purge_attempts(session: AsyncSession, now: datetime, limit: int) -> int:
     return await deleted(
-        session, delete(LinkAttempt).where(LinkAttempt.window_started_at < now - WINDOW)
+        session, delete(LinkAttempt).where(LinkAttempt.window_started_at < now - WINDOW), limit
     )
 
 

@@ -34,20 +34,23 @@ async def export_messages(session: AsyncSession, person_id: int) -> dict[str, An
     return {"scheduled_messages": [dict(zip(fields, row, strict=True)) for row in rows.all()]}
 
 
-async def purge_finished(session: AsyncSession, now: datetime) -> int:
+async def purge_finished(session: AsyncSession, now: datetime, limit: int) -> int:
     return await deleted(
         session,
         delete(OutboxMessage).where(
             OutboxMessage.status.in_(FINISHED),
             OutboxMessage.created_at < now - SENT_MESSAGE_RETENTION,
         ),
+        limit,
     )
 
 
-async def purge_early_statuses(session: AsyncSession, now: datetime) -> int:
+async def purge_early_statuses(session: AsyncSession, now: datetime, limit: int) -> int:
     """Reports for messages that never turned out to be ours."""
     return await deleted(
-        session, delete(EarlyStatus).where(EarlyStatus.received_at < now - EARLY_STATUS_RETENTION)
+        session,
+        delete(EarlyStatus).where(EarlyStatus.received_at < now - EARLY_STATUS_RETENTION),
+        limit,
     )
 
 

@@ -66,6 +66,34 @@ async def enqueue(
     return bool(getattr(result, "rowcount", 0))
 
 
+async def enqueue_many(session: AsyncSession, rows: Sequence[Mapping[str, Any]]) -> int:
+    """Add rows (identity_id, kind, payload, dedup_key, priority, not_before) in one multi-row
+    INSERT, skipping dedup keys that exist; how many were added."""
+    if not rows:
+        return 0
+    now = utcnow()
+    values = [
+        {
+            "identity_id": row["identity_id"],
+            "kind": row["kind"],
+            "payload": row["payload"],
+            "dedup_key": row["dedup_key"],
+            "priority": row.get("priority", 0),
+            "not_before": row.get("not_before") or now,
+            "status": OutboxStatus.PENDING,
+            "attempts": 0,
+            "created_at": now,
+        }
+        for row in rows
+    ]
+    # An executemany with RETURNING goes as multi-row INSERTs ("insertmanyvalues"), compiled
+    # once; the ids returned are those of the rows added.
+    table = OutboxMessage.__table__
+    statement = insert_ignoring_conflicts(session, table, ["dedup_key"]).returning(table.c.id)
+    result = await session.execute(statement, values)
+    return len(result.all())
+
+
 async def claim_due(
     session: AsyncSession, channel: Channel, now: datetime, limit: int, lease: timedelta
 ) -> list[OutboxItem]:

@@ -20,7 +20,7 @@ class LinkCode(Base):
     person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"), unique=True)
     channel: Mapped[str] = mapped_column(String(16))  # where it was shown
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    expires_at: Mapped[datetime]
+    expires_at: Mapped[datetime] = mapped_column(index=True)
 
 
 class LinkAttempt(Base):
@@ -31,4 +31,4 @@ class LinkAttempt(Base):
     channel: Mapped[str] = mapped_column(String(16), primary_key=True)
     external_id: Mapped[str] = mapped_column(String(64), primary_key=True)
     failures: Mapped[int] = mapped_column(Integer, default=0)
-    window_started_at: Mapped[datetime]
+    window_started_at: Mapped[datetime] = mapped_column(index=True)

@@ -24,7 +24,13 @@ class OutboxMessage(Base):
     """A message promised for later: it exists here before any attempt to send it."""
 
     __tablename__ = "outbox_message"
-    __table_args__ = (Index("ix_outbox_due", "status", "priority", "not_before"),)
+    __table_args__ = (
+        Index("ix_outbox_due", "status", "priority", "not_before"),
+        # Claims whose sender died (status 'sending', lease lapsed) without a scan of the rest.
+        Index("ix_outbox_lapsed", "status", "claimed_until"),
+        # The purge of finished rows, a chunk at a time.
+        Index("ix_outbox_finished", "status", "created_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     identity_id: Mapped[int] = mapped_column(

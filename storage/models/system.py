@@ -44,4 +44,4 @@ class FsmRecord(Base):
     key: Mapped[str] = mapped_column(String(200), primary_key=True)
     state: Mapped[str | None] = mapped_column(String(200))
     data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
-    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow, index=True)

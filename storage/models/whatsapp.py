@@ -23,7 +23,7 @@ class WhatsAppChat(Base):
     address: Mapped[str] = mapped_column(String(32), primary_key=True)  # digits of E.164
     choices: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     last_inbound_at: Mapped[datetime | None] = mapped_column(index=True)
-    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow, index=True)
 
 
 class MediaFile(Base):

@@ -40,8 +40,8 @@ async def forget_notes(session: AsyncSession, person_id: int) -> None:
     await session.execute(delete(Note).where(Note.person_id == person_id))
 
 
-async def purge_old(session: AsyncSession, now: datetime) -> int:
-    return await deleted(session, delete(Note).where(Note.created_at < now - KEEP))
+async def purge_old(session: AsyncSession, now: datetime, limit: int) -> int:
+    return await deleted(session, delete(Note).where(Note.created_at < now - KEEP), limit)
 
 
 async def reminders_due(session: AsyncSession, start: datetime, end: datetime) -> list[Due]:
