@@ -15,7 +15,7 @@ from bot.app import App, build_app
 from bot.config import Settings
 from bot.outbox.couriers import Courier
 from bot.outbox.sender import OutboxSender
-from bot.scheduler import dispose_job_engines, start_scheduler
+from bot.scheduler import dispose_job_engines, share_engine, start_scheduler
 from bot.telegram.bot import make_telegram_bot
 from bot.telegram.commands import publish_default_commands
 from bot.telegram.courier import TelegramCourier
@@ -101,6 +101,7 @@ async def background_work(app: App, couriers: list[Courier]) -> AsyncIterator[No
     stop = asyncio.Event()
     poll = app.settings.outbox_poll_seconds
     tasks = [asyncio.create_task(make_sender(app, c).run(stop, poll)) for c in couriers]
+    share_engine(app.settings.database_url, app.engine)
     scheduler = start_scheduler(app.settings)
     try:
         yield

@@ -26,6 +26,7 @@ REMINDERS_MARK = "reminders"
 
 
 _engines: dict[str, AsyncEngine] = {}
+_shared: set[str] = set()  # engines the bot lent its jobs: the bot disposes of them
 # Databases with a tick under way in this process. APScheduler runs one at a time already
 # (max_instances=1, coalesce); this also covers a tick started outside it.
 _ticking: set[str] = set()
@@ -38,10 +39,19 @@ def sessions_for(database_url: str) -> async_sessionmaker[AsyncSession]:
     return create_session_factory(_engines[database_url])
 
 
+def share_engine(database_url: str, engine: AsyncEngine) -> None:
+    """The bot's own engine for its jobs: on SQLite one connection for everything, so the
+    jobs' writers queue in asyncio with the updates' instead of in SQLite's busy handler."""
+    _engines[database_url] = engine
+    _shared.add(database_url)
+
+
 async def dispose_job_engines() -> None:
     while _engines:
-        _, engine = _engines.popitem()
-        await engine.dispose()
+        url, engine = _engines.popitem()
+        if url not in _shared:
+            await engine.dispose()
+    _shared.clear()
 
 
 @cache
