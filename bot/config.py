@@ -54,7 +54,7 @@ class Settings(BaseSettings):
 
     console_database_url: str = "sqlite+aiosqlite:///var/demo.sqlite3"
     invite_ttl_days: int = Field(14, ge=1)
-    processed_update_retention_days: int = Field(7, ge=1)
+    processed_update_retention_days: int = Field(2, ge=1)
     log_level: str = "INFO"
 
     @model_validator(mode="after")

@@ -79,7 +79,7 @@ async def tick(
     database_url: str,
     grace_minutes: int,
     now: datetime | None = None,
-    update_retention_days: int = 7,
+    update_retention_days: int = 2,
 ) -> int:
     """Enqueue every reminder due since the last tick; dedup keys make a repeated tick harmless.
 
