@@ -12,9 +12,16 @@ Run: python -m bench.latency [--seconds S] [--rate R] [--database-url U]
 
 Targets: p99 < 50 ms at 100/s; p99 < 1 s and drain >= 0.97 of 300/s during the broadcast.
 
-Figures on the 2-core development VM (2026-11-25), defaults, SQLite, other work on the machine:
-before this issue (commit 8779d83 with the claim rewrite of this branch):
-  100/s: p50 ... see the report.
+Figures on the 2-core development VM (2026-11-25), defaults, SQLite, while other sessions' tests
+and benchmarks ran (load average 2.5-3.6: the bot got well under one core, so these are upper
+bounds). Before (commit 8779d83): at 100/s first reply p50 1,554 ms, p95 2,398, p99 3,060, max
+5,444 (the bot could not keep up: 1 in 1,500 updates got no reply within 30 s); with the
+broadcast p50 2,960 ms, p99 9,956, max 11,056, 246 of 3,000 unanswered in 30 s; drain 135.6/s,
+0.452 of the limit. After this branch's claim, sender and start-up changes (the update path
+itself unchanged): at 100/s p50 1,703 ms, p99 6,498 (same saturation, within the noise of the
+load); with the broadcast p50 1,184 ms, p95 2,055, p99 2,793, max 5,163, none unanswered; drain
+157.9/s, 0.526 of the limit. The bot needs about 6 ms of CPU per update and the sender about
+1 ms per message: 100 updates/s plus 300 messages/s is 0.9 of a core in one event loop.
 """
 
 from __future__ import annotations

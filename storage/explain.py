@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from sqlalchemy import Executable, bindparam, text
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.dialects import sqlite
+from sqlalchemy.dialects.postgresql import psycopg2
 from sqlalchemy.engine import Dialect
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.compiler import SQLCompiler
@@ -19,7 +20,8 @@ async def query_plan(session: AsyncSession, statement: Executable) -> list[str]:
     if on_sqlite:
         dialect = sqlite.dialect(paramstyle="named")
     else:
-        dialect = postgresql.dialect(paramstyle="named")  # type: ignore[no-untyped-call]
+        # psycopg2's compiler writes no casts after parameters, which text() could not parse.
+        dialect = psycopg2.dialect(paramstyle="named")  # type: ignore[no-untyped-call]
     compiled = statement.compile(dialect=dialect)
     assert isinstance(compiled, SQLCompiler)
     explain = text(("EXPLAIN QUERY PLAN " if on_sqlite else "EXPLAIN ") + str(compiled))

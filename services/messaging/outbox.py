@@ -126,10 +126,17 @@ def _lapsed(channel: Channel, now: datetime, limit: int) -> Select[Any]:
 
 
 def _top_lane(below: int | None) -> Select[Any]:
-    """The highest priority with pending rows (below `below`): one seek in the index."""
+    """The highest priority with pending rows (below `below`): one seek in the index.
+
+    Not max(): PostgreSQL may plan that as an aggregate over every pending row."""
     pending = OutboxMessage.status == OutboxStatus.PENDING
     lower = true() if below is None else OutboxMessage.priority < below
-    return select(func.max(OutboxMessage.priority)).where(pending, lower)
+    return (
+        select(OutboxMessage.priority)
+        .where(pending, lower)
+        .order_by(OutboxMessage.priority.desc())
+        .limit(1)
+    )
 
 
 def _due_in_lane(channel: Channel, priority: int, now: datetime, limit: int) -> Select[Any]:
