@@ -13,15 +13,19 @@ Run: python -m bench.latency [--seconds S] [--rate R] [--database-url U]
 Targets: p99 < 50 ms at 100/s; p99 < 1 s and drain >= 0.97 of 300/s during the broadcast.
 
 Figures on the 2-core development VM (2026-11-25), defaults, SQLite, while other sessions' tests
-and benchmarks ran (load average 2.5-3.6: the bot got well under one core, so these are upper
-bounds). Before (commit 8779d83): at 100/s first reply p50 1,554 ms, p95 2,398, p99 3,060, max
-5,444 (the bot could not keep up: 1 in 1,500 updates got no reply within 30 s); with the
-broadcast p50 2,960 ms, p99 9,956, max 11,056, 246 of 3,000 unanswered in 30 s; drain 135.6/s,
-0.452 of the limit. After this branch's claim, sender and start-up changes (the update path
-itself unchanged): at 100/s p50 1,703 ms, p99 6,498 (same saturation, within the noise of the
-load); with the broadcast p50 1,184 ms, p95 2,055, p99 2,793, max 5,163, none unanswered; drain
-157.9/s, 0.526 of the limit. The bot needs about 6 ms of CPU per update and the sender about
-1 ms per message: 100 updates/s plus 300 messages/s is 0.9 of a core in one event loop.
+and benchmarks ran (load average 1.7-3.6: the bot often got well under a core, so the spread is
+wide). First reply, ms:
+  before (8779d83), 4 runs: 100/s p50 436-2,007, p95 1,491-9,077, p99 2,208-9,749, max
+    4,569-11,545 (up to 300 of 3,000 unanswered in 30 s); with the broadcast p50 1,475-4,025,
+    p99 2,912-9,956; drain 0.45-0.53 of the limit.
+  after this branch (claim, sender group commits, pinned Response classes, gc.freeze), 3 runs:
+    100/s p50 9.7-1,703, p95 125-5,843, p99 639-6,498, max 2,737-8,345; with the broadcast
+    p50 109-1,184, p99 1,345-2,793, max 3,806-5,475; drain 0.53-0.59 of the limit.
+  after, 50/s for 20 s: p50 7.5, p99 20.1, max 55; with the broadcast p50 10.8, p99 138,
+    max 579; drain 0.973.
+The update path needs about 6 ms of CPU an update (bench/throughput), the sender about 1 ms a
+message: 100 updates/s and 300 messages/s are 0.9 of a core in one event loop, so the targets
+wait for the update path's own work (issue 8's first items).
 """
 
 from __future__ import annotations
