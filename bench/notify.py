@@ -6,7 +6,7 @@ prefer); each way queues one message for each of them under its own dedup keys, 
 transaction. Run: python -m bench.notify [--people N] [--database-url U]
 (a PostgreSQL --database-url is wiped: its public schema is dropped first).
 
-Figures on the 2-core development VM (2026-12-01), 10,000 people. SQLite, three runs: bare
+Figures on the 2-core development VM (2026-11-25), 10,000 people. SQLite, three runs: bare
 INSERT 0.19-0.51 s, notify_many 0.46-0.80 s (1.6-2.5x the floor; target 3x), 10,000 notify()
 calls 15.4-19.6 s (before notify() went through notify_many's single route query: 20.1-23.9 s;
 issue 8 measured 29.7 s). PostgreSQL: bare INSERT 0.53 s, notify_many 0.47 s (0.9x), 10,000

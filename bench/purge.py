@@ -7,7 +7,7 @@ update could wait for the write lock behind it).
 Run: python -m bench.purge [--rows N] [--database-url U]
 (a PostgreSQL --database-url is wiped: its public schema is dropped first).
 
-Figures on the 2-core development VM (2026-12-01), 360,000 rows: SQLite 2.8-5.1 s (70,000-
+Figures on the 2-core development VM (2026-11-25), 360,000 rows: SQLite 2.8-5.1 s (70,000-
 130,000 rows/s), 361 chunks of 8-18 ms, one outlier of 200-330 ms; PostgreSQL 3.3 s, longest
 216 ms. So the hourly purge takes a few seconds per hour of 100 updates/s: it keeps up. The
 table itself holds retention x rate rows (7 days at 100/s: 60 million); keeping it small is

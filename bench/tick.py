@@ -10,7 +10,7 @@ many failed on "database is locked".
 Run: python -m bench.tick [--people N] [--due N] [--database-url U]
 (a PostgreSQL --database-url is wiped: its public schema is dropped first).
 
-Figures on the 2-core development VM (2026-12-01), defaults (100,000 people, 10,000 due, /help
+Figures on the 2-core development VM (2026-11-25), defaults (100,000 people, 10,000 due, /help
 every 10 ms). Before the bulk tick (commit 8779d83, one transaction, notify() per reminder):
 SQLite, four runs: tick 22.8-24.8 s; /help meanwhile p50 25-31 s, p99 36-41 s, max 37-42 s,
 15 updates failed on "database is locked" in every run. PostgreSQL: tick 134.7 s (the updates

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import logging
 import signal
 from collections.abc import AsyncIterator
@@ -54,6 +55,9 @@ async def run(settings: Settings) -> None:
             )
         if bot is not None and settings.webhook_enabled:
             await register_webhook(settings, app.dispatcher, bot)
+        # Start-up's objects (models, routers, catalogs) live as long as the process: the
+        # collector stops scanning them, so its passes under load stay short.
+        gc.freeze()
         if bot is not None and not settings.webhook_enabled:
             from bot.telegram.polling import run_polling
 

@@ -14,15 +14,19 @@ from typing import Any
 
 import pytest
 from aiogram import Bot
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from bot.app import App
 from bot.outbox.sender import MAX_IN_FLIGHT, OutboxSender
 from bot.telegram.courier import TelegramCourier
-from services.messaging import outbox
+from services.channels import Channel
+from services.messaging import outbox, sending
+from services.messaging.outbox import claim_statements
+from storage.base import utcnow
+from storage.explain import query_plan
 from storage.models.messaging import OutboxMessage, OutboxStatus
 from storage.models.people import ChannelIdentity, Person
-from tests.conftest import Db
+from tests.conftest import PG_URL, Db
 from tests.standins.telegram_api import TelegramStandIn
 
 CHAT_A, CHAT_B = 501, 502
@@ -312,3 +316,50 @@ async def test_killed_drain_loses_nothing(
     assert await statuses(db) == dict.fromkeys(texts, OutboxStatus.SENT)
     assert sorted(set(received)) == sorted(texts)
     assert len(received) - len(texts) <= MAX_IN_FLIGHT
+
+
+async def test_claim_takes_lapsed_and_due_rows_in_priority_order(app: App, db: Db) -> None:
+    [a, b] = await telegram_identities(app, CHAT_A, CHAT_B)
+    await enqueue(app, a, "low", "dead sender's", "not yet")
+    await enqueue(app, b, "mid", priority=5)
+    await enqueue(app, b, "urgent", "urgent, lapsed", priority=9)
+    now = utcnow()
+    async with app.session_factory() as session:
+        await session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.dedup_key.in_(["dead sender's", "urgent, lapsed"]))
+            .values(status=OutboxStatus.SENDING, claimed_until=now - timedelta(seconds=1))
+        )
+        await session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.dedup_key == "not yet")
+            .values(not_before=now + timedelta(minutes=5))
+        )
+        await session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.dedup_key == "urgent, lapsed")
+            .values(not_before=now - timedelta(minutes=1))
+        )
+        await session.commit()
+
+    async with app.session_factory() as session:
+        first = await sending.claim(session, Channel.TELEGRAM, utcnow(), 3, timedelta(minutes=1))
+    async with app.session_factory() as session:
+        rest = await sending.claim(session, Channel.TELEGRAM, utcnow(), 10, timedelta(minutes=1))
+
+    texts = [[item.payload["text"] for item in claim] for claim in (first, rest)]
+    assert texts == [["urgent, lapsed", "urgent", "mid"], ["low", "dead sender's"]]
+    assert (await statuses(db))["not yet"] == OutboxStatus.PENDING
+
+
+@pytest.mark.skipif(bool(PG_URL), reason="SQLite's plan; PostgreSQL's in the report")
+async def test_claim_walks_the_due_index_without_sorting(app: App) -> None:
+    async with app.session_factory() as session:
+        plans = [
+            await query_plan(session, statement)
+            for statement in claim_statements(Channel.TELEGRAM, utcnow(), 600)
+        ]
+    steps = [step for plan in plans for step in plan]
+    assert not [step for step in steps if "TEMP B-TREE" in step], steps
+    for plan in plans:
+        assert "USING" in plan[0] and "INDEX ix_outbox_due" in plan[0], plan

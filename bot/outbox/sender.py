@@ -24,7 +24,8 @@ or whose recipient blocked us is queued once on the person's other channel, if t
 
 Delivery is at least once: a request in flight when the process dies is sent again once its lease
 lapses. A send holds its in-flight slot until its row is committed as sent, so at most
-``max_in_flight`` rows can be sent twice.
+``max_in_flight`` rows can be sent twice. Sent rows are committed in groups: a group waits up to
+``GROUP_WINDOW`` for others to join, so one commit records many sends.
 """
 
 from __future__ import annotations
@@ -60,8 +61,12 @@ log = logging.getLogger(__name__)
 
 # A claim takes this many seconds of work, and a row waits at most this long for its chat.
 AHEAD_SECONDS = 2.0
-# Requests under way at once: 8 of up to 100 ms each still carry 80 a second.
-MAX_IN_FLIGHT = 8
+# Requests under way at once, counting sent rows waiting for their group commit: 16 of up to
+# 100 ms each still carry 160 a second.
+MAX_IN_FLIGHT = 16
+# A group commit waits this long for more sends to join it (or for half the slots to): a
+# commit costs about 1.3 ms of CPU whatever its size, and at 300/s groups were 2 rows.
+GROUP_WINDOW = 0.02
 
 
 @dataclass
@@ -71,6 +76,7 @@ class _Group:
     ids: list[int] = field(default_factory=list)
     provider_sids: dict[int, str] = field(default_factory=dict)
     committed: bool = False
+    full: asyncio.Event = field(default_factory=asyncio.Event)
 
 
 class OutboxSender:
@@ -104,6 +110,7 @@ class OutboxSender:
         # One writer at a time: concurrent SQLite writers sleep in its busy handler for ms.
         self._writing = asyncio.Lock()
         self._sent = _Group()
+        self._group_size = max(1, max_in_flight // 2)
 
     async def drain(self) -> DrainStats:
         """Send everything due, waiting for rows put back by pacing, 429s and retries."""
@@ -232,19 +239,30 @@ class OutboxSender:
             self._slots.release()
 
     async def _mark_sent(self, message_id: int, provider_sid: str | None) -> None:
-        """Group commit: each commit takes every send that finished while the last one ran."""
+        """Group commit: a group takes the sends that finish within GROUP_WINDOW of its first
+        (or until half the slots wait in it), and while the commit before it runs."""
         group = self._sent
         group.ids.append(message_id)
         if provider_sid is not None:
             group.provider_sids[message_id] = provider_sid
+        if len(group.ids) >= self._group_size:
+            self._close(group)
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(GROUP_WINDOW):
+                await group.full.wait()
+        self._close(group)
         async with self._writing:
             if group.committed:
                 return
-            if self._sent is group:
-                self._sent = _Group()  # sends finishing from now on join the next commit
             async with self._sessions() as session:
                 await sending.sent(session, group.ids, group.provider_sids)
             group.committed = True
+
+    def _close(self, group: _Group) -> None:
+        """Sends finishing from now on join the next group."""
+        if self._sent is group:
+            self._sent = _Group()
+        group.full.set()
 
     @contextlib.asynccontextmanager
     async def _write(self) -> AsyncIterator[AsyncSession]:

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import Select, func, select, true, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.channels import Channel
@@ -97,31 +97,24 @@ async def enqueue_many(session: AsyncSession, rows: Sequence[Mapping[str, Any]])
 async def claim_due(
     session: AsyncSession, channel: Channel, now: datetime, limit: int, lease: timedelta
 ) -> list[OutboxItem]:
-    """Take up to `limit` due rows, highest priority first; a lapsed claim means its sender died."""
-    due = or_(
-        and_(OutboxMessage.status == OutboxStatus.PENDING, OutboxMessage.not_before <= now),
-        and_(OutboxMessage.status == OutboxStatus.SENDING, OutboxMessage.claimed_until < now),
-    )
-    # Plain columns and one UPDATE: loading and flushing ORM objects made a claim of a few
-    # hundred rows stall the sender's event loop for tens of milliseconds.
-    rows = (
-        await session.execute(
-            select(
-                OutboxMessage.id,
-                OutboxMessage.identity_id,
-                ChannelIdentity.external_id,
-                OutboxMessage.kind,
-                OutboxMessage.payload,
-                OutboxMessage.attempts,
-            )
-            .join(ChannelIdentity, ChannelIdentity.id == OutboxMessage.identity_id)
-            .where(due, ChannelIdentity.channel == channel, ChannelIdentity.blocked.is_(False))
-            .order_by(OutboxMessage.priority.desc(), OutboxMessage.not_before, OutboxMessage.id)
-            .limit(limit)
-            .with_for_update(of=OutboxMessage, skip_locked=True)
-        )
-    ).all()
-    items = [OutboxItem(*row) for row in rows]
+    """Take up to `limit` due rows, highest priority first; a lapsed claim means its sender died.
+
+    Each statement walks `ix_outbox_due` (status, priority, not_before) in the order it returns
+    rows and stops at `limit`: one for lapsed claims, then one per priority lane from the highest,
+    found by a seek each. One statement with an OR of the two statuses sorted every due row
+    instead (82-300 ms for 600 of 80,000, under the write lock).
+    """
+    rows = list((await session.execute(_lapsed(channel, now, limit))).all())
+    lane = await session.scalar(_top_lane(None))
+    taken = 0
+    while lane is not None and taken < limit:
+        found = (await session.execute(_due_in_lane(channel, lane, now, limit - taken))).all()
+        rows.extend(found)
+        taken += len(found)
+        lane = await session.scalar(_top_lane(lane))
+    # Lapsed rows merge into the lanes' order: priority, then due time, then queue order.
+    rows.sort(key=lambda row: (-row.priority, row.not_before, row.id))
+    items = [OutboxItem(*row[:6]) for row in rows[:limit]]
     if items:
         await session.execute(
             update(OutboxMessage)
@@ -129,6 +122,68 @@ async def claim_due(
             .values(status=OutboxStatus.SENDING, claimed_until=now + lease)
         )
     return items
+
+
+def _claimable(channel: Channel) -> Select[Any]:
+    # Plain columns and one UPDATE: loading and flushing ORM objects made a claim of a few
+    # hundred rows stall the sender's event loop for tens of milliseconds.
+    return (
+        select(
+            OutboxMessage.id,
+            OutboxMessage.identity_id,
+            ChannelIdentity.external_id,
+            OutboxMessage.kind,
+            OutboxMessage.payload,
+            OutboxMessage.attempts,
+            OutboxMessage.priority,
+            OutboxMessage.not_before,
+        )
+        .join(ChannelIdentity, ChannelIdentity.id == OutboxMessage.identity_id)
+        .where(ChannelIdentity.channel == channel, ChannelIdentity.blocked.is_(False))
+        .with_for_update(of=OutboxMessage, skip_locked=True)
+    )
+
+
+def _lapsed(channel: Channel, now: datetime, limit: int) -> Select[Any]:
+    """Rows whose sender died with them in hand: few, found among the rows being sent."""
+    return (
+        _claimable(channel)
+        .where(OutboxMessage.status == OutboxStatus.SENDING, OutboxMessage.claimed_until < now)
+        .order_by(OutboxMessage.priority.desc())
+        .limit(limit)
+    )
+
+
+def _top_lane(below: int | None) -> Select[Any]:
+    """The highest priority with pending rows (below `below`): one seek in the index.
+
+    Not max(): PostgreSQL may plan that as an aggregate over every pending row."""
+    pending = OutboxMessage.status == OutboxStatus.PENDING
+    lower = true() if below is None else OutboxMessage.priority < below
+    return (
+        select(OutboxMessage.priority)
+        .where(pending, lower)
+        .order_by(OutboxMessage.priority.desc())
+        .limit(1)
+    )
+
+
+def _due_in_lane(channel: Channel, priority: int, now: datetime, limit: int) -> Select[Any]:
+    return (
+        _claimable(channel)
+        .where(
+            OutboxMessage.status == OutboxStatus.PENDING,
+            OutboxMessage.priority == priority,
+            OutboxMessage.not_before <= now,
+        )
+        .order_by(OutboxMessage.not_before, OutboxMessage.id)
+        .limit(limit)
+    )
+
+
+def claim_statements(channel: Channel, now: datetime, limit: int) -> list[Select[Any]]:
+    """The statements a claim runs (a lane's stands for every lane), for their query plans."""
+    return [_lapsed(channel, now, limit), _top_lane(0), _due_in_lane(channel, 0, now, limit)]
 
 
 async def mark_sent_many(

@@ -25,7 +25,7 @@ class OutboxMessage(Base):
 
     __tablename__ = "outbox_message"
     __table_args__ = (
-        Index("ix_outbox_due", "status", "priority", "not_before"),
+        Index("ix_outbox_due", "status", "priority", "not_before", "id"),
         # Claims whose sender died (status 'sending', lease lapsed) without a scan of the rest.
         Index("ix_outbox_lapsed", "status", "claimed_until"),
         # The purge of finished rows, a chunk at a time.

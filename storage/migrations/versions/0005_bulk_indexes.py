@@ -1,8 +1,8 @@
-"""bulk indexes: the purge's conditions and the outbox's lapsed claims
+"""bulk indexes: the purge's conditions, the outbox's lapsed claims and its due order
 
 Revision ID: 0005
 Revises: 0004
-Create Date: 2026-12-01 10:00:00.000000
+Create Date: 2026-11-25 17:00:00.000000
 """
 
 from collections.abc import Sequence
@@ -27,11 +27,21 @@ INDEXES = (
 )
 
 
+# The claim walks this in order; with the id last PostgreSQL needs no sort to break ties
+# (SQLite has the rowid at the end of every index already).
+DUE_BEFORE = ["status", "priority", "not_before"]
+DUE_AFTER = [*DUE_BEFORE, "id"]
+
+
 def upgrade() -> None:
     for name, table, columns in INDEXES:
         op.create_index(name, table, columns, unique=False)
+    op.drop_index("ix_outbox_due", table_name="outbox_message")
+    op.create_index("ix_outbox_due", "outbox_message", DUE_AFTER, unique=False)
 
 
 def downgrade() -> None:
+    op.drop_index("ix_outbox_due", table_name="outbox_message")
+    op.create_index("ix_outbox_due", "outbox_message", DUE_BEFORE, unique=False)
     for name, table, _ in reversed(INDEXES):
         op.drop_index(name, table_name=table)
