@@ -16,7 +16,7 @@ from bot.app import App, build_app
 from bot.config import Settings
 from bot.outbox.couriers import Courier
 from bot.outbox.sender import OutboxSender
-from bot.scheduler import dispose_job_engines, share_engine, start_scheduler
+from bot.scheduler import dispose_job_engines, finish_jobs, share_engine, start_scheduler
 from bot.telegram.bot import make_telegram_bot
 from bot.telegram.commands import publish_default_commands
 from bot.telegram.courier import TelegramCourier
@@ -29,6 +29,7 @@ from services.invites.invites import create_invite
 from services.roles import Role, Scope
 
 log = logging.getLogger(__name__)
+JOBS_FINISH_SECONDS = 10  # a tick or purge under way at shutdown: chunked, so it ends soon
 
 
 async def run(settings: Settings) -> None:
@@ -110,6 +111,9 @@ async def background_work(app: App, couriers: list[Courier]) -> AsyncIterator[No
     try:
         yield
     finally:
+        # APScheduler's shutdown cancels the jobs under way: let them end first.
+        scheduler.pause()
+        await finish_jobs(JOBS_FINISH_SECONDS)
         scheduler.shutdown(wait=False)
         stop.set()
         await asyncio.gather(*tasks)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from datetime import UTC, datetime, timedelta
 from functools import cache
 from typing import Any
@@ -92,7 +94,7 @@ async def tick(
     assembly = features(update_retention_days)
     _ticking.add(database_url)
     try:
-        async with sessions_for(database_url)() as session:
+        async with _running_job(), sessions_for(database_url)() as session:
             queued = await enqueue_due(
                 session,
                 REMINDERS_MARK,
@@ -110,10 +112,32 @@ async def tick(
 
 async def purge_job(database_url: str, update_retention_days: int) -> dict[str, int]:
     assembly = features(update_retention_days)
-    async with sessions_for(database_url)() as session:
+    async with _running_job(), sessions_for(database_url)() as session:
         counts = await purge(session, utcnow(), assembly.hooks)
     log.info("purged %s", counts)
     return counts
+
+
+_jobs: set[asyncio.Future[Any]] = set()  # jobs under way in this process
+
+
+@contextlib.asynccontextmanager
+async def _running_job() -> AsyncIterator[None]:
+    done: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
+    _jobs.add(done)
+    try:
+        yield
+    finally:
+        _jobs.discard(done)
+        done.set_result(None)
+
+
+async def finish_jobs(within_seconds: float) -> None:
+    """At shutdown: let a tick or purge under way end (each commits in chunks) rather than be
+    cancelled by the loop's end; what is left after `within_seconds` is cancelled, and the next run
+    starts again from the mark."""
+    if _jobs:
+        await asyncio.wait(set(_jobs), timeout=within_seconds)
 
 
 def start_scheduler(settings: Settings) -> AsyncIOScheduler:
