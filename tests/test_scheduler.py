@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -106,3 +107,38 @@ def test_tick_window_is_bounded_by_grace() -> None:
     assert tick_window(T0 - timedelta(minutes=1), T0, grace) == (T0 - timedelta(minutes=1), T0)
     assert tick_window(T0 - timedelta(days=3), T0, grace) == (T0 - grace, T0)
     assert tick_window(T0 + timedelta(minutes=5), T0, grace) == (T0, T0)  # clock went back
+
+
+async def test_a_long_tick_is_not_overlapped_and_ends_before_shutdown(
+    app: App, make_user: MakeUser, db: Db, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A tick slower than the interval: the next one is skipped, not run alongside; at
+    shutdown the runner waits for it (bot/runner.py), so it ends rather than being cancelled."""
+    en = await identity_of(app, make_user, "en")
+    entered, release = asyncio.Event(), asyncio.Event()
+
+    async def slow_due(session: AsyncSession, start: datetime, end: datetime) -> list[Due]:
+        entered.set()
+        await release.wait()
+        return [Due(en, "en", KIND, f"{KIND}:slow", {})]
+
+    feature = Feature(
+        "slow", hooks=Hooks(due=[slow_due]), renderers={KIND: lambda due: {"text": "hi"}}
+    )
+    monkeypatch.setattr(
+        scheduler, "features", lambda days: assemble(timedelta(days=days), (*discover(), feature))
+    )
+    url = app.settings.database_url
+    try:
+        first = asyncio.create_task(tick(url, 180, now=T0))
+        await entered.wait()
+        assert await tick(url, 180, now=T0 + timedelta(minutes=1)) == 0  # skipped
+        stopping = asyncio.create_task(scheduler.finish_jobs(10))
+        await asyncio.sleep(0.05)
+        assert not stopping.done()  # waits for the tick under way
+        release.set()
+        await stopping
+        assert first.done() and first.result() == 1
+        assert await db.count(OutboxMessage) == 1
+    finally:
+        await dispose_job_engines()
