@@ -40,6 +40,7 @@ class App:
 
     async def close(self) -> None:
         await self.relay.close()
+        await self.people.close()
         self.ledger.close()
         await self.states.close()
         await self.engine.dispose()
@@ -52,9 +53,14 @@ def make_states(settings: Settings) -> StateStore:
 
 
 async def build_app(
-    settings: Settings, *, migrate: bool = True, features: tuple[Feature, ...] | None = None
+    settings: Settings,
+    *,
+    migrate: bool = True,
+    features: tuple[Feature, ...] | None = None,
+    serving: bool = True,
 ) -> App:
-    """`features`: every one under handlers/ when None (tests add their own)."""
+    """`features`: every one under handlers/ when None (tests add their own). `serving`: the
+    process handles updates and keeps the update journal (the operator's commands do not)."""
     engine = create_engine(settings.database_url)
     if migrate:
         await upgrade(engine)
@@ -71,7 +77,8 @@ async def build_app(
     if isinstance(states, DatabaseStates):
         await states.preload(session_factory)
     ledger = UpdateLedger(settings.update_journal_path)
-    await ledger.open(session_factory)
+    if serving:
+        await ledger.open(session_factory)
     dispatcher = build_dispatcher(
         session_factory, states, i18n, assembly, links=links, people=people, ledger=ledger
     )

@@ -36,7 +36,7 @@ async def run(settings: Settings) -> None:
     if not settings.telegram_enabled and not settings.whatsapp_enabled:
         await run_console_mode(settings)
         return
-    async with opened(settings) as app, contextlib.AsyncExitStack() as stack:
+    async with opened(settings, serving=True) as app, contextlib.AsyncExitStack() as stack:
         couriers: list[Courier] = []
         bot: Bot | None = None
         whatsapp: WhatsAppTransport | None = None
@@ -82,9 +82,10 @@ async def until_stopped() -> None:
 
 
 @contextlib.asynccontextmanager
-async def opened(settings: Settings) -> AsyncIterator[App]:
-    """The App for one command, closed however the command ends."""
-    app = await build_app(settings)
+async def opened(settings: Settings, *, serving: bool = False) -> AsyncIterator[App]:
+    """The App for one command, closed however the command ends. Only a process that handles
+    updates (`serving`) keeps the update journal: the operator's commands leave it alone."""
+    app = await build_app(settings, serving=serving)
     try:
         yield app
     finally:
@@ -140,7 +141,7 @@ async def run_console_mode(settings: Settings) -> None:
     from bot.console import run_console
 
     console_settings = settings.model_copy(update={"database_url": settings.console_database_url})
-    async with opened(console_settings) as app:
+    async with opened(console_settings, serving=True) as app:
         await run_console(app)
 
 

@@ -2,9 +2,11 @@
 
 Caches of who is writing (services/known_people.py) keep the database off the ordinary update;
 they must hear of every committed change. A service that changes a person, an account or a
-role names them with `people_changed` in the same transaction; listeners hear it once the
-commit succeeded (a rollback tells nobody). A write to those tables that names nobody still
-tells the listeners, as "everyone", so a forgotten call costs speed, never correctness.
+role names them with `people_changed` in the same transaction, after the write; listeners
+hear it once the commit succeeded (a rollback tells nobody). A write to those tables that no
+later call names still tells the listeners, as "everyone", so a forgotten call costs speed,
+never correctness (statements the session does not see, raw SQL or cascades from other tables,
+are caught by the caches' time limit instead).
 """
 
 from __future__ import annotations
@@ -57,6 +59,7 @@ def people_changed(
     """In the transaction that changes them; heard after its commit."""
     sync = getattr(session, "sync_session", session)
     assert isinstance(sync, Session)
+    sync.info.pop(_UNNAMED, None)  # the writes so far are these
     change = sync.info.setdefault(_PENDING, PeopleChange())
     change.persons.update(persons)
     change.accounts.update((str(c), str(e)) for c, e in accounts)
@@ -92,13 +95,16 @@ def _on_flush(session: Session, _context: object) -> None:
 
 @event.listens_for(Session, "after_commit")
 def _after_commit(session: Session) -> None:
+    if session.in_nested_transaction():
+        return  # a savepoint released: nothing is committed yet
     change: PeopleChange | None = session.info.pop(_PENDING, None)
     unnamed = session.info.pop(_UNNAMED, False)
     if change is None and not unnamed:
         return
-    if change is None:
+    if unnamed:
         log.warning("people changed without naming whom: every cache of them starts over")
         change = PeopleChange(everyone=True)
+    assert change is not None
     database = _database(session)
     for listener in list(_listeners.get(database or "", ())):
         listener(change)

@@ -5,10 +5,11 @@ no shared file changed (the example lives in tests/example_feature/)."""
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterable, Iterator
 from datetime import timedelta
 
 import pytest
+from aiogram import Router
 from sqlalchemy import func, select
 
 import handlers
@@ -83,22 +84,24 @@ async def test_a_plugged_in_feature_gets_every_hook(
     await scheduler.dispose_job_engines()
 
 
+def every_router(routers_: Iterable[Router]) -> Iterator[Router]:
+    for router in routers_:
+        yield router
+        yield from every_router(router.sub_routers)
+
+
 def test_every_filter_and_handler_is_a_coroutine() -> None:
     """aiogram runs a synchronous filter or handler (F-magic, a bare State) in a thread: two
     thread hops on every message cost more than the rest of an ordinary update."""
-    synchronous = [
-        f"{router.name}.{kind}: {getattr(callable_.callback, '__qualname__', callable_.callback)}"
-        for router in routers(discover())
-        for kind, observer in router.observers.items()
-        for handler in observer.handlers
-        for callable_ in (handler, *(handler.filters or ()))
-        if not callable_.awaitable
-    ] + [
-        # The router-level filters (router.message.filter(...)); the callback is aiogram's own.
-        f"{router.name}.{kind}: {filter_.callback}"
-        for router in routers(discover())
-        for kind, observer in router.observers.items()
-        for filter_ in observer._handler.filters or ()
-        if not filter_.awaitable
-    ]
+    synchronous = []
+    for router in every_router(routers(discover())):
+        for kind, observer in router.observers.items():
+            for handler in observer.handlers:
+                for callable_ in (handler, *(handler.filters or ())):
+                    if not callable_.awaitable:
+                        synchronous.append(f"{router.name}.{kind}: {callable_.callback}")
+            # The router-level filters (router.message.filter(...)).
+            for filter_ in observer._handler.filters or ():
+                if not filter_.awaitable:
+                    synchronous.append(f"{router.name}.{kind}: {filter_.callback}")
     assert synchronous == []

@@ -7,18 +7,26 @@ from __future__ import annotations
 
 import asyncio
 import sys
-from datetime import timedelta
+from collections import Counter
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from aiogram import Bot
-from sqlalchemy import event, insert, select
+from aiogram.fsm.storage.base import StorageKey
+from sqlalchemy import event, insert, select, text
 
 from bot.app import App, build_app
 from bot.config import Settings
+from bot.state.database_states import DatabaseStates
+from bot.state.journal import UpdateJournal
+from bot.state.snapshot import Snapshot
+from services import known_people
 from services.invites.invites import create_invite, redeem_as_member
 from services.people import set_locale
 from services.personal_data import forget_person
 from services.roles import Role, Scope
+from storage.changes import people_changed
 from storage.models.people import RoleGrant
 from tests.builders import registered
 from tests.conftest import Db
@@ -155,3 +163,75 @@ async def test_another_process_changing_a_person_reaches_this_one_through_redis(
             if "Волонтёр" in member.last_text:
                 break
             await asyncio.sleep(0.05)
+
+
+async def test_an_unnamed_write_after_a_named_one_still_empties_the_cache(
+    app: App, bot: Bot, standin: TelegramStandIn, db: Db
+) -> None:
+    """Naming one person does not cover a later write about another."""
+    first = TelegramUser(app.dispatcher, bot, standin, 81, "Асель", "en")
+    second = TelegramUser(app.dispatcher, bot, standin, 82, "Бек", "en")
+    first_id = await registered(app, first, Role.VOLUNTEER)
+    second_id = await registered(app, second, Role.VOLUNTEER)
+    await second.send("/help")
+    async with db.sessions() as session:
+        await set_locale(session, first_id, "ru")  # commits, naming the first person
+    async with db.sessions() as session:
+        people_changed(session, persons=[first_id])
+        await session.execute(
+            insert(RoleGrant).values(person_id=second_id, role="admin", scope_key="")
+        )
+        await session.commit()
+    await second.send("/help")
+    assert "/invite" in second.last_text
+
+
+async def test_a_change_no_listener_heard_is_seen_within_the_time_limit(
+    app: App, bot: Bot, standin: TelegramStandIn, db: Db, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Raw SQL (or another process without Redis) tells nobody: the kept Actor is read again
+    once older than FRESH_FOR."""
+    member = TelegramUser(app.dispatcher, bot, standin, 91, "Асель", "en")
+    person_id = await registered(app, member, Role.VOLUNTEER)
+    await member.send("/help")
+    async with db.sessions() as session:
+        await session.execute(
+            text("UPDATE person SET locale = 'ru' WHERE id = :id"), {"id": person_id}
+        )
+        await session.commit()
+    await member.send("/help")
+    assert "Волонтёр" not in member.last_text  # kept, and fresh enough
+    monkeypatch.setattr(known_people, "FRESH_FOR", 0.0)
+    await member.send("/help")
+    assert "Волонтёр" in member.last_text
+
+
+def test_memory_keeps_the_newer_state_whatever_order_commits_arrive_in() -> None:
+    """On PostgreSQL a commit that changed a state first may finish last: memory, like the
+    database's guarded upsert, keeps the newer change."""
+    states = DatabaseStates()
+    key = StorageKey(bot_id=1, chat_id=2, user_id=2)
+    earlier, later = (
+        datetime(2026, 11, 25, 12, 0, tzinfo=UTC),
+        datetime(2026, 11, 25, 12, 1, tzinfo=UTC),
+    )
+    states.remember(key, Snapshot("Flow:b"), later)
+    states.remember(key, Snapshot("Flow:a"), earlier)
+    states.remember(key, Snapshot(), earlier)
+    cached = states.cached(key)
+    assert cached is not None and cached.state == "Flow:b"
+    states.remember(key, Snapshot(), later + timedelta(seconds=1))
+    assert states.cached(key) is None  # not preloaded: unknown, read from the database
+
+
+def test_a_second_process_on_one_journal_keeps_none(tmp_path: Path) -> None:
+    """Two processes appending to one journal would read each other's updates as crashed."""
+    path = tmp_path / "updates.journal"
+    first, second = UpdateJournal(path), UpdateJournal(path)
+    first.open()
+    first.started(("telegram", "1"))
+    assert second.open() == Counter()
+    second.started(("telegram", "2"))  # written nowhere
+    first.close()
+    second.close()
+    assert UpdateJournal(path).open() == Counter({("telegram", "1"): 1})

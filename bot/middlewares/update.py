@@ -59,6 +59,7 @@ class UpdateWork:
         self.careful = careful  # its attempt is counted in the database: mark it finished there
         self.finished = False
         self._committing: tuple[int, Snapshot] | None = None
+        self._written_at = utcnow()
 
     def before_commit(self, session: Session) -> None:
         if not self.finished:
@@ -66,7 +67,7 @@ class UpdateWork:
         if self.state is not None and self.state.version != self.state.committed[0]:
             self._committing = (self.state.version, self.state.snapshot())
             if isinstance(self.store, DatabaseStates):
-                self.store.write(session, self.state.key, self._committing[1])
+                self._written_at = self.store.write(session, self.state.key, self._committing[1])
 
     def after_commit(self) -> None:
         self.finished = True
@@ -74,7 +75,7 @@ class UpdateWork:
             self.state.committed = self._committing
             if isinstance(self.store, DatabaseStates):
                 self.state.stored = self._committing[0]
-                self.store.remember(self.state.key, self._committing[1])
+                self.store.remember(self.state.key, self._committing[1], self._written_at)
             self._committing = None
 
     async def settle(self, session: AsyncSession) -> None:

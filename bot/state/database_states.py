@@ -92,28 +92,35 @@ class DatabaseStates:
         self._known[self._keys.build(key)] = (snapshot, updated_at)
         return snapshot.copy()
 
-    def write(self, session: Session, key: StorageKey, snapshot: Snapshot) -> None:
-        """Inside a commit (synchronous); `remember` once it succeeded."""
+    def write(self, session: Session, key: StorageKey, snapshot: Snapshot) -> datetime:
+        """Inside a commit (synchronous); `remember` with the time returned once it succeeded."""
         built = self._keys.build(key)
         upsert, remove = _statements(session.get_bind().dialect.name)
         now = utcnow()
         if snapshot.empty:
             session.execute(remove, {"b_key": built, "b_now": now})
-            return
+            return now
         values = {"b_key": built, "b_state": snapshot.state, "b_data": snapshot.data}
         session.execute(upsert, values | {"b_now": now})
+        return now
 
-    def remember(self, key: StorageKey, snapshot: Snapshot) -> None:
+    def remember(self, key: StorageKey, snapshot: Snapshot, changed: datetime) -> None:
+        """Memory follows the database's rule: a change older than the one held is dropped
+        (on PostgreSQL two transactions may commit in the other order than they changed)."""
         built = self._keys.build(key)
+        held = self._known.get(built)
+        if held is not None and held[1] > changed:
+            return
         if snapshot.empty:
             self._known.pop(built, None)
         else:
-            self._known[built] = (snapshot.copy(), utcnow())
+            self._known[built] = (snapshot.copy(), changed)
 
     def write_behind(self, key: StorageKey, snapshot: Snapshot) -> None:
         """A state changed with no other work to commit: memory now, the database soon."""
-        self.remember(key, snapshot)
-        self._pending[self._keys.build(key)] = utcnow()
+        changed = utcnow()
+        self.remember(key, snapshot, changed)
+        self._pending[self._keys.build(key)] = changed
         if self._writer is None or self._writer.done():
             self._writer = asyncio.create_task(self._write_pending())
         self._wake.set()

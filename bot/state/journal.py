@@ -10,9 +10,13 @@ from then on, so an update that kills the process every time is dropped after a 
 
 from __future__ import annotations
 
+import fcntl
+import logging
 import os
 from collections import Counter
 from pathlib import Path
+
+log = logging.getLogger(__name__)
 
 UpdateKey = tuple[str, str]  # (channel, update key)
 ROTATE_AT = 4 * 1024 * 1024  # bytes; then rewritten with only the updates still running
@@ -22,12 +26,27 @@ class UpdateJournal:
     def __init__(self, path: Path) -> None:
         self.path = path
         self._fd: int | None = None
+        self._lock: int | None = None
         self._size = 0
         self._running: dict[UpdateKey, int] = {}
 
     def open(self) -> Counter[UpdateKey]:
-        """The updates a crash cut off since the last start; the file starts afresh."""
+        """The updates a crash cut off since the last start; the file starts afresh. Another
+        live process with this file: nothing is read, and this process keeps no journal."""
         cut_off: Counter[UpdateKey] = Counter()
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        lock = os.open(self.path.with_name(self.path.name + ".lock"), os.O_WRONLY | os.O_CREAT)
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            os.close(lock)
+            log.error(
+                "another process keeps the update journal %s: this one keeps none (set "
+                "UPDATE_JOURNAL per process); an update that crashes it is not counted",
+                self.path,
+            )
+            return cut_off
+        self._lock = lock  # held while the process lives; the system drops it at exit
         if self.path.exists():
             for line in self.path.read_text(encoding="utf-8", errors="replace").splitlines():
                 parts = line.split("\t")
@@ -38,7 +57,6 @@ class UpdateJournal:
                     cut_off[(channel, key)] += 1
                 elif mark == "E" and cut_off[(channel, key)] > 0:
                     cut_off[(channel, key)] -= 1
-        self.path.parent.mkdir(parents=True, exist_ok=True)
         self._rewrite()
         return +cut_off
 
@@ -53,23 +71,34 @@ class UpdateJournal:
         else:
             self._running.pop(key, None)
         self._append("E", key)
-        if self._size > ROTATE_AT:
+        if self._fd is not None and self._size > ROTATE_AT:
             self._rewrite()
 
     def close(self) -> None:
         if self._fd is not None:
             os.close(self._fd)
             self._fd = None
+        if self._lock is not None:
+            os.close(self._lock)
+            self._lock = None
 
     def _append(self, mark: str, key: UpdateKey) -> None:
         if self._fd is None:
             return
         line = f"{mark}\t{key[0]}\t{_clean(key[1])}\n".encode()
-        self._size += os.write(self._fd, line)
+        try:
+            self._size += os.write(self._fd, line)
+        except OSError as error:
+            # A full or failing disk must not stop the bot: it goes on without the journal.
+            log.error("update journal %s unwritable, given up: %s", self.path, error)
+            os.close(self._fd)
+            self._fd = None
 
     def _rewrite(self) -> None:
         """Atomically: only what is still running survives a crash during the rewrite."""
-        self.close()
+        if self._fd is not None:
+            os.close(self._fd)
+            self._fd = None
         fresh = self.path.with_name(self.path.name + ".new")
         lines = "".join(
             f"S\t{channel}\t{_clean(key)}\n" * count

@@ -72,6 +72,9 @@ class UpdateLedger:
                 await add_cut_off(session, {key: 1}, utcnow())
             self.journal.ended(key)
         self._suspects[key] = self._suspects.get(key, 0) + 1
+        if len(self._suspects) > RECENT_KEPT:
+            # Handled errors are answered and seldom come again: the oldest go first.
+            del self._suspects[next(iter(self._suspects))]
 
     def close(self) -> None:
         self.journal.close()

@@ -2,7 +2,8 @@
 
 Without Redis there is one process (see .env.example), so telling this one is enough. With
 Redis each committed change is published; the other processes forget what it names a few
-milliseconds later, the time Redis takes to relay it.
+milliseconds later, the time Redis takes to relay it. Whatever Redis loses (it was away, a
+publish failed) the cache's time limit catches (services/known_people.py FRESH_FOR).
 """
 
 from __future__ import annotations
@@ -25,6 +26,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 CHANNEL = "qamqor:people-changed"
+SUBSCRIBE_SECONDS = 10
+RECONNECT_SECONDS = 1.0
 
 
 class PeopleRelay:
@@ -50,10 +53,11 @@ class PeopleRelay:
         relay._stop_listening = listen(
             engine.url.render_as_string(hide_password=False), relay._committed
         )
-        if relay.redis is not None:
-            pubsub = relay.redis.pubsub()
-            await pubsub.subscribe(CHANNEL)
-            relay._subscriber = asyncio.create_task(relay._hear(pubsub))
+        if redis is not None:
+            subscribed = asyncio.Event()
+            relay._subscriber = asyncio.create_task(relay._hear(subscribed))
+            async with asyncio.timeout(SUBSCRIBE_SECONDS):
+                await subscribed.wait()
         return relay
 
     def _committed(self, change: PeopleChange) -> None:
@@ -80,26 +84,45 @@ class PeopleRelay:
     def _published(self, task: asyncio.Task[Any]) -> None:
         self._tasks.discard(task)
         if not task.cancelled() and task.exception() is not None:
+            # The others will not hear it: they read everyone again within FRESH_FOR.
             log.error("could not tell other processes of a change: %s", task.exception())
 
-    async def _hear(self, pubsub: Any) -> None:
-        async for message in pubsub.listen():
-            if message.get("type") != "message":
-                continue
+    async def _hear(self, subscribed: asyncio.Event) -> None:
+        """For the life of the process: after Redis was away, what it relayed meanwhile is
+        lost (pub/sub keeps nothing), so the cache starts over."""
+        assert self.redis is not None
+        while True:
             try:
-                heard = json.loads(message["data"])
-            except (ValueError, TypeError):
-                continue
-            if heard.get("origin") == self.origin:
-                continue
-            self.people.forget(
-                PeopleChange(
-                    persons={int(p) for p in heard.get("persons", ())},
-                    accounts={(str(c), str(e)) for c, e in heard.get("accounts", ())},
-                    identities={int(i) for i in heard.get("identities", ())},
-                    everyone=bool(heard.get("everyone")),
-                )
+                async with self.redis.pubsub() as pubsub:
+                    await pubsub.subscribe(CHANNEL)
+                    if subscribed.is_set():
+                        self.people.forget(PeopleChange(everyone=True))
+                    subscribed.set()
+                    async for message in pubsub.listen():
+                        self._heard(message)
+            except asyncio.CancelledError:
+                raise
+            except Exception as error:
+                log.error("lost Redis (changes to people): %s; trying again", error)
+                await asyncio.sleep(RECONNECT_SECONDS)
+
+    def _heard(self, message: dict[str, Any]) -> None:
+        if message.get("type") != "message":
+            return
+        try:
+            heard = json.loads(message["data"])
+        except (ValueError, TypeError):
+            return
+        if heard.get("origin") == self.origin:
+            return
+        self.people.forget(
+            PeopleChange(
+                persons={int(p) for p in heard.get("persons", ())},
+                accounts={(str(c), str(e)) for c, e in heard.get("accounts", ())},
+                identities={int(i) for i in heard.get("identities", ())},
+                everyone=bool(heard.get("everyone")),
             )
+        )
 
     async def close(self) -> None:
         self._stop_listening()
