@@ -50,6 +50,7 @@ class DatabaseStates:
         self._pending: dict[str, datetime] = {}  # written behind, not yet in the database
         self._sessions: async_sessionmaker[AsyncSession] | None = None
         self._wake = asyncio.Event()
+        self._closing = asyncio.Event()
         self._writer: asyncio.Task[None] | None = None
 
     async def preload(self, sessions: async_sessionmaker[AsyncSession]) -> int:
@@ -160,23 +161,28 @@ class DatabaseStates:
             session.execute(remove, removals)
 
     async def _write_pending(self) -> None:
-        while True:
+        while not self._closing.is_set():
             await self._wake.wait()
             self._wake.clear()
             # Gathers the chats of the next moments too: one transaction for all of them.
-            await asyncio.sleep(self.write_behind_seconds)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._closing.wait(), self.write_behind_seconds)
             try:
                 await self.flush()
             except Exception:
                 log.exception("conversation states not written yet; trying again")
+                if self._closing.is_set():
+                    return
                 await asyncio.sleep(RETRY_AFTER)
                 self._wake.set()
 
     async def close(self) -> None:
+        """Writes what is pending. The writer is let finish, never cancelled: cancelled
+        inside a statement it would leave the connection mid-transaction."""
+        self._closing.set()
+        self._wake.set()
         if self._writer is not None:
-            self._writer.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._writer
+            await self._writer
             self._writer = None
         await self.flush()
 
