@@ -7,6 +7,7 @@ from aiogram.utils.i18n import I18n
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.assembly import Assembly
+from bot.middlewares.commands import CommandCaseMiddleware
 from bot.middlewares.i18n import PersonI18nMiddleware
 from bot.middlewares.update import UpdateMiddleware
 from bot.state.ledger import UpdateLedger
@@ -34,6 +35,7 @@ def build_dispatcher(
         menu=assembly.menu,
         hooks=assembly.hooks,
     )
+    dp.update.outer_middleware(CommandCaseMiddleware())
     # Update-level, so callbacks and every other event type get a session too.
     dp.update.outer_middleware(UpdateMiddleware(session_factory, states, people, ledger))
     PersonI18nMiddleware(i18n).setup(dp)

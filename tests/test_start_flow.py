@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from bot.app import App
+from bot.middlewares.commands import lowered_command
+from services.roles import Role
 from storage.models.people import ConsentRecord, Person, RoleGrant
+from tests.builders import registered
 from tests.conftest import Db, MakeUser
 
 
@@ -23,3 +27,29 @@ async def test_newcomer_registers_as_volunteer(make_user: MakeUser, db: Db) -> N
     assert await db.all(select(RoleGrant.role)) == ["volunteer"]
     consent = await db.scalar(select(ConsentRecord))
     assert consent is not None and consent.purpose == "self"
+
+
+async def test_commands_in_any_case_and_start_words(make_user: MakeUser, app: App) -> None:
+    """Phones capitalise: "/Start" and "/HELP" are commands; outside a conversation "Старт",
+    "мәзір" or "menu" open /start too (WhatsApp has no command menu)."""
+    newcomer = make_user("Айгерім", "en")
+    await newcomer.send("/Start")
+    assert newcomer.buttons() == ["Қазақша", "Русский", "English"]
+    await newcomer.press("English")
+    await newcomer.send("старт")  # mid-conversation: a word, not a restart
+    assert newcomer.last_text.startswith("Please answer with one of the buttons")
+
+    member = make_user("Гүлнар", "en")
+    await registered(app, member, Role.PARENT)
+    await member.send("/HELP")
+    assert "/mydata" in member.last_text
+    for word in ("Старт", "мәзір", "Menu!"):
+        await member.send(word)
+        assert "/mydata" in member.last_text, word  # the welcome back and the menu
+        assert "Welcome back, Гүлнар!" in member.texts()[-2]
+
+
+def test_only_the_command_is_lowered() -> None:
+    assert lowered_command("/Start AbC12") == "/start AbC12"
+    assert lowered_command("/HELP@Qamqor_Bot") == "/help@Qamqor_Bot"
+    assert lowered_command("Сәлем /Start") == "Сәлем /Start"

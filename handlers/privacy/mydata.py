@@ -27,15 +27,14 @@ async def cmd_mydata(
     data = await export_person(session, actor.person_id, hooks)
     body = json.dumps(data, ensure_ascii=False, indent=2).encode()
     children = len(data["children"])
-    caption = "\n".join(
-        [
-            _("This file holds everything Qamqor stores about you."),
+    lines = [_("This file holds everything Qamqor stores about you.")]
+    if children:  # someone without children is told nothing about them
+        lines.append(
             ngettext("It includes {n} child.", "It includes {n} children.", children).format(
                 n=children
-            ),
-            _("/forget deletes it all."),
-        ]
-    )
+            )
+        )
+    caption = "\n".join([*lines, _("/forget deletes it all.")])
     await message.answer_document(
         BufferedInputFile(body, filename=f"qamqor-my-data-{actor.person_id}.json"), caption=caption
     )
