@@ -29,11 +29,12 @@ def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
     # One connection: SQLite has one writer at a time anyway, and with one connection the
     # others wait for it in asyncio (the pool's queue), not asleep in SQLite's busy handler.
-    # Sessions always end their transaction; the pool's extra ROLLBACK is one more thread hop.
+    # The pool rolls back what comes back to it: a session cut off mid-statement (a cancelled
+    # task) must not leave the one connection inside a transaction for everyone after it.
     kwargs.setdefault("pool_size", 1)
     kwargs.setdefault("max_overflow", 0)
     kwargs.setdefault("pool_timeout", SQLITE_POOL_WAIT_SECONDS)
-    engine = create_async_engine(url, pool_reset_on_return=None, **kwargs)
+    engine = create_async_engine(url, **kwargs)
     _tune_sqlite(engine)
     return engine
 

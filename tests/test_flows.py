@@ -50,11 +50,36 @@ async def test_declining_consent_stores_nothing(app: App, make_user: MakeUser, d
     await user.send("/start")
     await user.press("English")
     await user.press("I do not agree")
-    assert "nothing about you has been stored" in user.last_text
+    assert "nothing about you is stored, only the language you chose" in user.last_text
     assert await db.count(Person) == 0
     await user.press_data("role:volunteer")  # an old button after the flow ended
-    assert user.alerts()[-1] == newcomer_text(app, user, "This button is out of date.")
+    assert user.alerts()[-1] == "This button is out of date."  # in the language chosen
     assert await db.count(Person) == 0
+
+
+async def test_the_chosen_language_sticks_after_a_decline_and_a_cancel(
+    make_user: MakeUser,
+) -> None:
+    """Русский, then "I do not agree": "привет" is answered in Russian, and /start asks in
+    it again. English, "I agree", /cancel: the next reply is in English."""
+    declining = make_user(language_code="kk")
+    await declining.send("/start")
+    await declining.press("Русский")
+    await declining.press("Не даю согласия")
+    await declining.send("привет")
+    assert declining.last_text == "Здравствуйте! Чтобы начать, отправьте /start."
+    await declining.send("/start")
+    await declining.press("Русский")
+    assert "Даю согласие" in " ".join(declining.buttons())
+
+    cancelling = make_user(language_code="kk")
+    await cancelling.send("/start")
+    await cancelling.press("English")
+    await cancelling.press("I agree")
+    await cancelling.send("/cancel")
+    assert cancelling.last_text.startswith("Cancelled.")
+    await cancelling.send("hello")
+    assert cancelling.last_text == "Hello! Send /start to begin."
 
 
 async def test_bad_input_at_every_state_reprompts_and_changes_nothing(
@@ -93,7 +118,7 @@ async def test_cancel_leaves_any_state(app: App, make_user: MakeUser, db: Db) ->
     if isinstance(user, TelegramUser):
         assert user.alerts()[-1] == "This button is out of date."
     else:  # the numbered options closed with the conversation: "1" is plain text now
-        assert user.last_text == newcomer_text(app, user, "Hello! Send /start to begin.")
+        assert user.last_text == "Hello! Send /start to begin."  # in the language chosen
     assert await db.count(Person) == 0
 
 

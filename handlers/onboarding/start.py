@@ -10,6 +10,7 @@ from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from handlers.common.conversation import chosen_locale, end_conversation
 from handlers.common.labels import role_label
 from handlers.common.mappers import chat_of, newcomer
 from handlers.common.menu import Menu
@@ -41,6 +42,7 @@ async def cmd_start(
     menu: Menu,
 ) -> None:
     """Greets members (redeeming an invite if one came with the link) or starts registration."""
+    remembered = await chosen_locale(state)
     await state.clear()
     code = (command.args or "").strip() or None
     if actor is not None:
@@ -63,7 +65,7 @@ async def cmd_start(
             await message.answer(invite_problem_text(problem.reason))
             code = None
     user = message.from_user
-    locale = guess_locale(user.language_code if user else None)
+    locale = remembered or guess_locale(user.language_code if user else None)
     await state.set_state(StartFlow.language)
     await state.set_data({"locale": locale, "invite": code})
     await message.answer(GREETING, reply_markup=keyboards.languages())
@@ -82,11 +84,14 @@ async def cb_language(
 
 async def cb_consent_declined(query: CallbackQuery, state: FSMContext, bot: Bot) -> None:
     """Without consent nothing is stored, and the person can come back any time."""
-    await state.clear()
+    await end_conversation(state)
     await query.answer()
     await bot.send_message(
         chat_of(query),
-        _("Understood: nothing about you has been stored. Send /start whenever you are ready."),
+        _(
+            "Understood: nothing about you is stored, only the language you chose, for two "
+            "days. Send /start whenever you are ready."
+        ),
     )
 
 
