@@ -16,11 +16,11 @@ from functools import cache
 from typing import Any, cast
 
 from sqlalchemy import Table, bindparam, select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
 
 from services.channels import Channel
+from storage.dialect import insert_in
 from storage.models.system import ProcessedUpdate
 
 MAX_ATTEMPTS = 3
@@ -48,7 +48,6 @@ def _upsert(dialect: str, finish: bool) -> Any:
     """Built once per dialect, on the table rather than the ORM class: these run for every
     update that writes, and building a statement or the ORM's bulk path costs more than
     running it."""
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     table = cast(Table, ProcessedUpdate.__table__)
     values: dict[str, Any] = {
         "channel": bindparam("b_channel"),
@@ -62,7 +61,7 @@ def _upsert(dialect: str, finish: bool) -> Any:
     else:
         change = {"attempts": table.c.attempts + bindparam("b_attempts")}
     return (
-        insert(table)
+        insert_in(dialect, table)
         .values(**values)
         .on_conflict_do_update(
             index_elements=["channel", "update_key"],
@@ -113,14 +112,14 @@ async def finished_lately(session: AsyncSession, limit: int) -> list[tuple[str, 
     return [(channel, key) for channel, key in rows]
 
 
-async def unfinished(session: AsyncSession) -> dict[tuple[str, str], int]:
+async def unfinished(session: AsyncSession) -> set[tuple[str, str]]:
     """Updates begun and never finished: redeliveries of these are counted before handling."""
     rows = await session.execute(
-        select(ProcessedUpdate.channel, ProcessedUpdate.update_key, ProcessedUpdate.attempts).where(
+        select(ProcessedUpdate.channel, ProcessedUpdate.update_key).where(
             ProcessedUpdate.finished_at.is_(None)
         )
     )
-    return {(channel, key): attempts for channel, key, attempts in rows}
+    return {(channel, key) for channel, key in rows}
 
 
 async def is_finished(session: AsyncSession, channel: Channel, update_key: str) -> bool:

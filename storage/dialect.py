@@ -13,7 +13,12 @@ from sqlalchemy.orm import Session
 def insert_for(bind: AsyncSession | Session | Connection, model: Any) -> Any:
     """The dialect's INSERT, which has ON CONFLICT on both backends."""
     engine = bind.get_bind() if isinstance(bind, AsyncSession | Session) else bind
-    module = postgresql if engine.dialect.name == "postgresql" else sqlite
+    return insert_in(engine.dialect.name, model)
+
+
+def insert_in(dialect: str, model: Any) -> Any:
+    """The same by dialect name, for statements built once per dialect and cached."""
+    module = postgresql if dialect == "postgresql" else sqlite
     return module.insert(model)
 
 

@@ -8,7 +8,8 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import TelegramObject, User
 from aiogram.utils.i18n import I18nMiddleware
 
-from services.locales import SUPPORTED_LOCALES, guess_locale
+from handlers.common.conversation import chosen_locale
+from services.locales import guess_locale
 from services.people import Actor
 
 
@@ -18,9 +19,8 @@ class PersonI18nMiddleware(I18nMiddleware):
         if actor is not None:
             return actor.locale
         state: FSMContext | None = data.get("state")
-        if state is not None:
-            chosen = (await state.get_data()).get("locale")
-            if chosen in SUPPORTED_LOCALES:
-                return str(chosen)
+        chosen = await chosen_locale(state) if state is not None else None
+        if chosen is not None:
+            return chosen
         user: User | None = data.get("event_from_user")
         return guess_locale(user.language_code if user else None)

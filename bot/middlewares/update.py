@@ -131,6 +131,7 @@ class UpdateMiddleware(BaseMiddleware):
         if self.ledger.finished_lately(noted):
             return UNHANDLED
         careful = self.ledger.suspect(noted)
+        journaled = not careful  # a careful update's attempts are counted in the database
         if careful:
             if not await self._count_attempt(channel, update_key):
                 return UNHANDLED
@@ -146,7 +147,7 @@ class UpdateMiddleware(BaseMiddleware):
             )
             snapshot = await self._snapshot(key) if key is not None else None
         except BaseException:
-            await self.ledger.failed(self.sessions, noted, journaled=not careful)
+            await self.ledger.failed(self.sessions, noted, journaled=journaled)
             raise
         async with self.sessions() as session:
             state = UpdateState(key, snapshot) if key is not None and snapshot is not None else None
@@ -162,15 +163,15 @@ class UpdateMiddleware(BaseMiddleware):
                 await work.settle(session)
             except HandledElsewhere:
                 await session.rollback()
-                self.ledger.ended(noted, journaled=not careful)
+                self.ledger.ended(noted, journaled=journaled)
                 log.info("update %s %s was finished by another copy", channel, update_key)
                 return UNHANDLED
             except BaseException:
                 # Before the error path runs: it reads the state as it was, not half-changed.
                 await work.fail(session)
-                await self.ledger.failed(self.sessions, noted, journaled=not careful)
+                await self.ledger.failed(self.sessions, noted, journaled=journaled)
                 raise
-            self.ledger.ended(noted, journaled=not careful)
+            self.ledger.ended(noted, journaled=journaled)
             return result
 
     async def _count_attempt(self, channel: Channel, update_key: str) -> bool:

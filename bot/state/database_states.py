@@ -23,7 +23,6 @@ from typing import Any, cast
 
 from aiogram.fsm.storage.base import DefaultKeyBuilder, StorageKey
 from sqlalchemy import Table, bindparam, delete, select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import Session
 
@@ -31,6 +30,7 @@ from bot.state.snapshot import Snapshot
 from services.system import ABANDONED_CONVERSATION
 from services.uow import reading, unit_of_work
 from storage.base import utcnow
+from storage.dialect import insert_in
 from storage.models.system import FsmRecord
 
 log = logging.getLogger(__name__)
@@ -101,8 +101,8 @@ class DatabaseStates:
         if snapshot.empty:
             session.execute(remove, {"b_key": built, "b_now": now})
             return now
-        values = {"b_key": built, "b_state": snapshot.state, "b_data": snapshot.data}
-        session.execute(upsert, values | {"b_now": now})
+        values = {"b_key": built, "b_state": snapshot.state, "b_data": snapshot.data, "b_now": now}
+        session.execute(upsert, values)
         return now
 
     def remember(self, key: StorageKey, snapshot: Snapshot, changed: datetime) -> None:
@@ -152,8 +152,12 @@ class DatabaseStates:
             else:
                 snapshot, changed = found
                 upserts.append(
-                    {"b_key": built, "b_state": snapshot.state, "b_data": snapshot.data}
-                    | {"b_now": changed}
+                    {
+                        "b_key": built,
+                        "b_state": snapshot.state,
+                        "b_data": snapshot.data,
+                        "b_now": changed,
+                    }
                 )
         if upserts:
             session.execute(upsert, upserts)
@@ -193,14 +197,13 @@ def _statements(dialect: str) -> tuple[Any, Any]:
     several transactions in flight (PostgreSQL), the one that commits last may hold the
     older state."""
     table = cast(Table, FsmRecord.__table__)
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     changed = bindparam("b_now", type_=table.c.updated_at.type)
     values = {
         "state": bindparam("b_state"),
         "data": bindparam("b_data", type_=table.c.data.type),
         "updated_at": changed,
     }
-    statement = insert(table).values(key=bindparam("b_key"), **values)
+    statement = insert_in(dialect, table).values(key=bindparam("b_key"), **values)
     upsert = statement.on_conflict_do_update(
         index_elements=["key"],
         set_={name: statement.excluded[name] for name in values},

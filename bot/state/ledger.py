@@ -30,7 +30,8 @@ class UpdateLedger:
     def __init__(self, journal_path: Path) -> None:
         self.journal = UpdateJournal(journal_path)
         self._recent: OrderedDict[UpdateKey, None] = OrderedDict()
-        self._suspects: dict[UpdateKey, int] = {}
+        # Insertion-ordered, so the oldest go first when there are too many.
+        self._suspects: dict[UpdateKey, None] = {}
 
     async def open(self, sessions: async_sessionmaker[AsyncSession]) -> int:
         """At start-up: attempts a crash cut off go to the database; returns how many."""
@@ -38,7 +39,7 @@ class UpdateLedger:
         async with sessions() as session, unit_of_work(session):
             if cut_off:
                 await add_cut_off(session, cut_off, utcnow())
-            self._suspects = await unfinished(session)
+            self._suspects = dict.fromkeys(await unfinished(session))
             for key in reversed(await finished_lately(session, RECENT_KEPT)):
                 self._recent[key] = None
         return len(cut_off)
@@ -71,7 +72,7 @@ class UpdateLedger:
             async with sessions() as session, unit_of_work(session):
                 await add_cut_off(session, {key: 1}, utcnow())
             self.journal.ended(key)
-        self._suspects[key] = self._suspects.get(key, 0) + 1
+        self._suspects[key] = None
         if len(self._suspects) > RECENT_KEPT:
             # Handled errors are answered and seldom come again: the oldest go first.
             del self._suspects[next(iter(self._suspects))]

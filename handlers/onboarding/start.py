@@ -202,28 +202,17 @@ async def role_expected(message: Message) -> None:
 START_WORDS = frozenset({"start", "старт", "бастау", "menu", "меню", "мәзір"})
 
 
-async def is_start_word(message: Message) -> bool:
-    return (message.text or "").strip().strip(".!").casefold() in START_WORDS
-
-
-async def start_word(
-    message: Message,
-    state: FSMContext,
-    session: AsyncSession,
-    actor: Actor | None,
-    bot: Bot,
-    i18n: I18n,
-    menu: Menu,
-) -> None:
-    """A word like "Старт", "мәзір" or "menu" outside a conversation: as /start."""
-    command = CommandObject(prefix="/", command="start")
-    await cmd_start(message, command, state, session, actor, bot, i18n, menu)
+async def start_word(message: Message) -> dict[str, CommandObject] | bool:
+    """A word like "Старт", "мәзір" or "menu": handed to cmd_start as the /start it means."""
+    if (message.text or "").strip().strip(".!").casefold() not in START_WORDS:
+        return False
+    return {"command": CommandObject(prefix="/", command="start")}
 
 
 def make_router() -> Router:
     router = Router(name=__name__)
     router.message.register(cmd_start, CommandStart())
-    router.message.register(start_word, StateFilter(None), is_start_word)
+    router.message.register(cmd_start, StateFilter(None), start_word)
     router.callback_query.register(
         cb_language, StateFilter(StartFlow.language), LanguageCb.filter()
     )

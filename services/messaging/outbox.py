@@ -50,20 +50,15 @@ async def enqueue(
     not_before: datetime | None = None,
 ) -> bool:
     """Add a row unless one with the same dedup key exists."""
-    result = await session.execute(
-        insert_ignoring_conflicts(session, OutboxMessage, ["dedup_key"]).values(
-            identity_id=identity_id,
-            kind=kind,
-            payload=payload,
-            dedup_key=dedup_key,
-            priority=priority,
-            not_before=not_before or utcnow(),
-            status=OutboxStatus.PENDING,
-            attempts=0,
-            created_at=utcnow(),
-        )
-    )
-    return bool(getattr(result, "rowcount", 0))
+    row = {
+        "identity_id": identity_id,
+        "kind": kind,
+        "payload": payload,
+        "dedup_key": dedup_key,
+        "priority": priority,
+        "not_before": not_before,
+    }
+    return await enqueue_many(session, [row]) == 1
 
 
 async def enqueue_many(session: AsyncSession, rows: Sequence[Mapping[str, Any]]) -> int:
