@@ -20,6 +20,7 @@ from sqlalchemy import event, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.app import App
+from bot.state.database_states import WRITER_TASK
 from bot.whatsapp.transport import WhatsAppTransport
 from services.roles import Role
 from storage.models.invites import Invite
@@ -155,14 +156,17 @@ async def test_newcomers_sign_up_at_once_while_an_operator_makes_an_invite(
 
 
 class OpenTransactions:
-    """Transactions open on the engine right now, from its begin/commit/rollback events."""
+    """Transactions open on the engine right now, from its begin/commit/rollback events; not
+    the state writer's, a background task that runs beside the update and calls no network."""
 
     def __init__(self, engine: AsyncEngine) -> None:
         self.engine = engine.sync_engine
         self.open: set[int] = set()
 
     def _begin(self, connection: Any) -> None:
-        self.open.add(id(connection))
+        task = asyncio.current_task()
+        if task is None or task.get_name() != WRITER_TASK:
+            self.open.add(id(connection))
 
     def _end(self, connection: Any) -> None:
         self.open.discard(id(connection))

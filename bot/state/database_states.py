@@ -36,6 +36,7 @@ from storage.models.system import FsmRecord
 log = logging.getLogger(__name__)
 WRITE_BEHIND = 0.05  # seconds
 RETRY_AFTER = 1.0
+WRITER_TASK = "qamqor: states written behind"  # awaits no network inside its transactions
 
 
 class DatabaseStates:
@@ -123,7 +124,7 @@ class DatabaseStates:
         self.remember(key, snapshot, changed)
         self._pending[self._keys.build(key)] = changed
         if self._writer is None or self._writer.done():
-            self._writer = asyncio.create_task(self._write_pending())
+            self._writer = asyncio.create_task(self._write_pending(), name=WRITER_TASK)
         self._wake.set()
 
     async def flush(self) -> int:
