@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from bot.whatsapp.data import HOOKS as WHATSAPP_HOOKS
 from handlers.common.menu import Menu
+from handlers.common.steps import Steps
 from handlers.features import Feature, by_position, discover, renderers
 from services.hooks import DueQuery, Hooks, Renderer
 from services.system import system_hooks
@@ -18,6 +19,7 @@ class Assembly:
     hooks: tuple[Hooks, ...]  # /mydata, /forget, purge and tick of features and channels
     menu: Menu
     renderers: dict[str, Renderer]
+    steps: Steps
 
     @property
     def due_queries(self) -> tuple[DueQuery, ...]:
@@ -32,4 +34,5 @@ def assemble(update_retention: timedelta, features: tuple[Feature, ...] | None =
         *(feature.hooks for feature in found),
     )
     menu = Menu(command for feature in found for command in feature.commands)
-    return Assembly(found, hooks, menu, renderers(found))
+    steps = Steps(feature.steps for feature in found)
+    return Assembly(found, hooks, menu, renderers(found), steps)

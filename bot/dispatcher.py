@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.assembly import Assembly
 from bot.middlewares.commands import CommandCaseMiddleware
 from bot.middlewares.i18n import PersonI18nMiddleware
+from bot.middlewares.steps import ResumeStepMiddleware
 from bot.middlewares.update import UpdateMiddleware
 from bot.state.ledger import UpdateLedger
 from bot.state.stores import StateStore
@@ -34,10 +35,12 @@ def build_dispatcher(
         links=links or DeepLinks(),
         menu=assembly.menu,
         hooks=assembly.hooks,
+        steps=assembly.steps,
     )
     dp.update.outer_middleware(CommandCaseMiddleware())
     # Update-level, so callbacks and every other event type get a session too.
     dp.update.outer_middleware(UpdateMiddleware(session_factory, states, people, ledger))
     PersonI18nMiddleware(i18n).setup(dp)
+    dp.message.middleware(ResumeStepMiddleware())
     dp.include_routers(*routers(assembly.features))
     return dp

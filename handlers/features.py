@@ -6,6 +6,7 @@
         commands=(MenuCommand("link", N_("Use Qamqor on Telegram and WhatsApp")),),
         hooks=services.linking.HOOKS,   # /mydata, /forget, purge, due reminders
         renderers={"kind": render},     # texts of its reminders
+        steps={Flow.step: ask_step},    # each options step's question, to ask it again
     )
 
 `discover()` finds every package under handlers/ that has one, so adding a feature edits no
@@ -22,8 +23,10 @@ from enum import IntEnum
 from types import ModuleType
 
 from aiogram import Router
+from aiogram.fsm.state import State
 
 from handlers.common.menu import MenuCommand
+from handlers.common.steps import Ask
 from services.hooks import Hooks, Renderer
 
 RouterFactory = Callable[[], Router]
@@ -45,6 +48,7 @@ class Position(IntEnum):
     LINKING = 30
     INVITES = 40
     MIDDLE = 50
+    STEPS = 90  # a step's question asked again: after every flow's own handlers
     LAST = 100
 
 
@@ -56,6 +60,7 @@ class Feature:
     commands: tuple[MenuCommand, ...] = ()
     hooks: Hooks = field(default_factory=Hooks)
     renderers: Mapping[str, Renderer] = field(default_factory=dict)
+    steps: Mapping[State, Ask] = field(default_factory=dict)
 
 
 def discover(*packages: ModuleType) -> tuple[Feature, ...]:

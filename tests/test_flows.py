@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import json
 
+from aiogram.utils.i18n import gettext as _
 from sqlalchemy import select
 
 from bot.app import App
+from handlers.common.conversation import in_each_language
 from services.roles import Role
 from storage.models.invites import Invite
 from storage.models.people import ChannelIdentity, ConsentRecord, Person, RoleGrant
@@ -82,9 +84,17 @@ async def test_the_chosen_language_sticks_after_a_decline_and_a_cancel(
     assert cancelling.last_text == "Hello! Send /start to begin."
 
 
+def retry_hint(user: ChatUser) -> str:
+    if isinstance(user, TelegramUser):
+        return "Please tap one of the buttons below, or send /cancel."
+    return "Please reply with the number of your choice, or send /cancel."
+
+
 async def test_bad_input_at_every_state_reprompts_and_changes_nothing(
     app: App, make_user: MakeUser, db: Db
 ) -> None:
+    """Every wrong answer gets the question again with its options: "2" and the options' own
+    words keep working after any number of wrong answers."""
     user = make_user(language_code="en")
     await user.send("/start")
     await user.send("hello?")
@@ -92,16 +102,91 @@ async def test_bad_input_at_every_state_reprompts_and_changes_nothing(
     await user.press_data("lang:xx")  # a forged language
     assert user.alerts()[-1] == newcomer_text(app, user, "This button is out of date.")
     await user.press("English")
-    await user.send("maybe")
-    assert user.last_text.startswith("Please answer with one of the buttons")
+    consent = user.buttons()
+    for wrong in ("maybe", "7", "yes please"):
+        await user.send(wrong)
+        assert user.last_text == (
+            f"{retry_hint(user)}\n\nDo you agree to the processing of your data as described above?"
+        )
+        assert user.buttons() == consent
     await user.press_data("role:volunteer")  # a button of a later step
     assert await db.count(Person) == 0
     await user.press("I agree")
+    roles = user.buttons()
     await user.send("I am a teacher")
-    assert user.last_text == "Please choose who you are with one of the buttons."
+    assert user.last_text == f"{retry_hint(user)}\n\nWho are you?"
+    assert user.buttons() == roles
+    await user.send("0")
+    assert user.buttons() == roles
     await user.press_data("consent:1")  # a button of an earlier step
     assert await db.count(Person) == 0
     await user.press("Volunteer")
+    assert await db.count(Person) == 1
+
+
+async def test_wrong_answers_while_inviting_or_choosing_a_language_re_offer_the_options(
+    app: App, make_user: MakeUser, db: Db
+) -> None:
+    """As admin: /invite → "хм" → the roles again; "Педагог"-like text or a number still
+    works after it. /language → "x" → the languages again, then "3" works on WhatsApp."""
+    admin = make_user("Гүлнар", "en")
+    await registered(app, admin, Role.ADMIN, locale="en")
+    await registered(app, make_user(), Role.TEACHER)  # a club to choose from
+    await admin.send("/invite")
+    roles = admin.buttons()
+    await admin.send("хм")
+    assert admin.last_text == f"{retry_hint(admin)}\n\nWhom do you want to invite?"
+    assert admin.buttons() == roles
+    await admin.send("хм")
+    assert admin.buttons() == roles
+    await admin.press("Teacher")
+    places = admin.buttons()
+    await admin.send("this one")
+    assert admin.buttons() == places
+    await admin.press(places[0])
+    assert "/start " in admin.last_text
+    await admin.send("/language")
+    await admin.send("x")
+    assert admin.last_text == f"{retry_hint(admin)}\n\nChoose a language:"
+    assert admin.buttons() == ["Қазақша", "Русский", "English"]
+    await admin.press("Русский")
+    assert admin.last_text == "Готово: теперь я говорю с вами по-русски."
+    await admin.send("x")
+    assert admin.last_text == "Извините, я вас не понял. /help покажет, что я умею."
+
+
+async def test_language_during_consent_switches_and_asks_again(make_user: MakeUser) -> None:
+    user = make_user(language_code="en")
+    await user.send("/start")
+    await user.press("English")
+    await user.send("/language")
+    await user.press("Русский")
+    assert user.texts()[-2] == "Готово: теперь я говорю с вами по-русски."
+    assert user.last_text.startswith("Прежде чем начать")
+    assert "Даю согласие" in " ".join(user.buttons())
+    await user.press("Даю согласие")
+    assert user.last_text == "Кто вы?"
+
+
+async def test_global_commands_work_during_onboarding_and_the_step_goes_on(
+    app: App, make_user: MakeUser, db: Db
+) -> None:
+    user = make_user(language_code="en")
+    await user.send("/start")
+    await user.press("English")
+    consent = user.buttons()
+    await user.send("/help")
+    assert user.texts()[-2].startswith("You are registering: answer the question below")
+    assert user.buttons() == consent
+    await user.send("/mydata")
+    assert user.texts()[-2] == "We store nothing about you: you have not registered."
+    await user.send("/link")
+    assert user.texts()[-2].startswith("To use Qamqor here, send /start.")
+    await user.press("I agree")
+    await user.send("/HELP")
+    assert user.texts()[-2].startswith("You are registering")
+    assert user.last_text == "Who are you?"
+    await user.press("Parent")
     assert await db.count(Person) == 1
 
 
@@ -135,12 +220,19 @@ async def test_help_differs_by_role(app: App, make_user: MakeUser) -> None:
 async def test_earlier_features_commands_work_inside_a_later_flow(
     app: App, make_user: MakeUser
 ) -> None:
-    """Features' routers are ordered: an admin making an invite can still ask for /help."""
-    admin = make_user("Гүлнар")
-    await registered(app, admin, Role.ADMIN)
+    """Features' routers are ordered: an admin making an invite can still ask for /help, and
+    is then asked the invite's question again, with its options."""
+    admin = make_user("Гүлнар", "en")
+    await registered(app, admin, Role.ADMIN, locale="en")
     await admin.send("/invite")
+    roles = admin.buttons()
     await admin.send("/help")
-    assert "/invite" in admin.last_text and "Administrator" in admin.last_text
+    assert "/invite" in admin.texts()[-2] and "Administrator" in admin.texts()[-2]
+    assert admin.last_text == "Whom do you want to invite?"
+    assert admin.buttons() == roles
+    await admin.send("/nonsense")
+    assert admin.texts()[-2] == "I don't know this command. /help shows what I can do."
+    assert admin.buttons() == roles
 
 
 async def test_command_of_another_role_is_refused(app: App, make_user: MakeUser, db: Db) -> None:
@@ -181,7 +273,11 @@ async def test_invite_deep_link_grants_scoped_role_to_newcomer(
     stranger = make_user("Someone", "en")
     await stranger.send(f"/start {code}")
     used = "This invite link has already been used. Ask the administrator for a new one."
-    assert stranger.texts()[0] == newcomer_text(app, stranger, used)
+    if isinstance(stranger, TelegramUser):
+        assert stranger.texts()[0] == newcomer_text(app, stranger, used)
+    else:  # no language known yet: all three
+        with app.i18n.context():
+            assert stranger.texts()[0] == in_each_language(app.i18n, lambda: _(used))
 
 
 async def test_member_opens_invite_link(app: App, make_user: MakeUser, db: Db) -> None:
@@ -249,8 +345,10 @@ async def test_forget_deletes_me_after_confirmation(app: App, make_user: MakeUse
 
 async def test_unknown_input_outside_flows(app: App, make_user: MakeUser) -> None:
     newcomer, member = make_user(language_code="en"), make_user()
-    await newcomer.send("hi")
-    assert newcomer.last_text == newcomer_text(app, newcomer, "Hello! Send /start to begin.")
+    await newcomer.send("/help")
+    assert newcomer.last_text == newcomer_text(
+        app, newcomer, "Send /start to register: it takes a minute."
+    )
     await registered(app, member, Role.VOLUNTEER)
     await member.send("what is this")
     assert member.last_text == "Sorry, I didn't understand. /help shows what I can do."
@@ -284,11 +382,11 @@ async def test_language_switch_changes_every_later_message(
 
 async def test_newcomer_language_guess_and_choice(make_user: MakeUser) -> None:
     russian, unknown = make_user(language_code="ru"), make_user(language_code="de")
-    await russian.send("hi")
+    await russian.send("/help")
     if isinstance(russian, TelegramUser):  # WhatsApp does not tell the person's language
-        assert russian.last_text == "Здравствуйте! Чтобы начать, отправьте /start."
-    await unknown.send("hi")
-    assert unknown.last_text != "Hello! Send /start to begin."  # Kazakh, the default
+        assert russian.last_text == "Чтобы зарегистрироваться, отправьте /start: это займёт минуту."
+    await unknown.send("/help")
+    assert unknown.last_text != "Send /start to register: it takes a minute."  # Kazakh
     await unknown.send("/language")
     await unknown.press("English")
     await unknown.send("hi")

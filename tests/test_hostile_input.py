@@ -189,3 +189,37 @@ async def test_webhook_body_nested_too_deep_is_a_400(
         assert response.status == 400
     assert standin.requests == []
     assert await db.scalar(select(Person.id)) is None
+
+
+def in_a_group(user: TelegramUser, text: str) -> dict[str, Any]:
+    """A person's message in a group chat the bot was added to."""
+    group = {"id": -1001122334455, "type": "supergroup", "title": "Ата-аналар"}
+    message: dict[str, Any] = {
+        "message_id": 9,
+        "date": int(time.time()),
+        "chat": group,
+        "from": user.user,
+        "text": text,
+    }
+    if text.startswith("/"):
+        message["entities"] = [{"type": "bot_command", "offset": 0, "length": len(text.split()[0])}]
+    return {"update_id": next(_update_ids), "message": message}
+
+
+async def test_a_group_chat_gets_no_code_and_no_data(
+    app: App, user: TelegramUser, standin: TelegramStandIn, db: Db
+) -> None:
+    """/link, /mydata, /invite and onboarding in a group: "write to me privately", nothing else:
+    no link code, no file, no invite made, no conversation begun."""
+    await registered(app, user, Role.ADMIN, locale="en")
+    invites = await db.count(Invite)
+    group_id = -1001122334455
+    for text in ("/link", "/mydata", "/invite", "/start", "/start ABCDEFGH12", "/Help"):
+        await user.feed(in_a_group(user, text))
+        answers = standin.sent_texts(group_id)
+        assert answers[-1] == "I work in private chats: please write to me from your own account."
+    await user.feed(in_a_group(user, "Сәлем бәріне!"))  # chatter: no answer at all
+    assert len(standin.sent_texts(group_id)) == 6
+    assert not standin.calls("sendDocument")
+    assert await db.count(Invite) == invites
+    assert user.texts() == []  # nothing went to the person's private chat either

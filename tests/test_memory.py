@@ -50,10 +50,10 @@ async def test_an_ordinary_update_runs_no_statement(
     await member.send("/help")  # the first update of a person in this process reads them once
     seen = statements(app)
     await member.send("/help")
-    await newcomer.send("hello")
+    await newcomer.send("/help")
     assert seen == []
     assert "/mydata" in member.last_text
-    assert newcomer.last_text == "Hello! Send /start to begin."
+    assert newcomer.last_text == "Send /start to register: it takes a minute."
 
 
 async def test_a_change_committed_anywhere_reaches_the_next_update(
@@ -82,8 +82,8 @@ async def test_a_change_committed_anywhere_reaches_the_next_update(
 
     async with db.sessions() as session:
         await forget_person(session, person_id, app.assembly.hooks)
-    await member.send("hello")
-    assert member.last_text == "Hello! Send /start to begin."
+    await member.send("/help")
+    assert member.last_text == "Send /start to register: it takes a minute."
 
 
 async def test_a_change_that_names_nobody_still_empties_the_cache(

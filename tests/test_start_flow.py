@@ -37,7 +37,9 @@ async def test_commands_in_any_case_and_start_words(make_user: MakeUser, app: Ap
     assert newcomer.buttons() == ["Қазақша", "Русский", "English"]
     await newcomer.press("English")
     await newcomer.send("старт")  # mid-conversation: a word, not a restart
-    assert newcomer.last_text.startswith("Please answer with one of the buttons")
+    assert newcomer.last_text.endswith(
+        "Do you agree to the processing of your data as described above?"
+    )
 
     member = make_user("Гүлнар", "en")
     await registered(app, member, Role.PARENT)
@@ -53,3 +55,31 @@ def test_only_the_command_is_lowered() -> None:
     assert lowered_command("/Start AbC12") == "/start AbC12"
     assert lowered_command("/HELP@Qamqor_Bot") == "/help@Qamqor_Bot"
     assert lowered_command("Сәлем /Start") == "Сәлем /Start"
+
+
+async def test_a_newcomers_first_words_open_the_language_choice(
+    make_user: MakeUser, db: Db
+) -> None:
+    """Nobody on WhatsApp knows /start: "Сәлем", "Hi", anything first starts onboarding."""
+    for words in ("Сәлем", "Hi", "здравствуйте, как записать ребёнка?"):
+        newcomer = make_user("Жаңа", "en")
+        await newcomer.send(words)
+        assert newcomer.buttons() == ["Қазақша", "Русский", "English"], words
+        assert newcomer.last_text.startswith("Сәлеметсіз бе!")
+    assert await db.count(Person) == 0
+
+
+async def test_a_bad_invite_before_the_language_choice_reads_in_the_guessed_language(
+    make_user: MakeUser, app: App
+) -> None:
+    """Telegram tells the person's language; WhatsApp does not, so every language is shown."""
+    russian = make_user("Ольга", "ru")
+    await russian.send("/start NOSUCHCODE1")
+    problem = russian.texts()[-2]
+    msgid = "This invite link is not valid. Check it or ask for a new one."
+    each = [app.i18n.gettext(msgid, locale=locale) for locale in ("kk", "ru", "en")]
+    if russian.channel == "whatsapp":
+        assert problem == "\n\n".join(each)
+    else:
+        assert problem == each[1]
+    assert russian.buttons() == ["Қазақша", "Русский", "English"]

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from aiogram.fsm.context import FSMContext
+from aiogram.utils.i18n import I18n
 
 from services.locales import SUPPORTED_LOCALES
 
@@ -18,3 +21,14 @@ async def end_conversation(state: FSMContext) -> None:
     locale = await chosen_locale(state)
     await state.set_state(None)
     await state.set_data({"locale": locale} if locale else {})
+
+
+def in_each_language(i18n: I18n, text: Callable[[], str]) -> str:
+    """For someone whose language is not known yet: the text in each of ours, once each."""
+    texts: list[str] = []
+    for locale in SUPPORTED_LOCALES:
+        with i18n.use_locale(locale):
+            rendered = text()
+        if rendered not in texts:
+            texts.append(rendered)
+    return "\n\n".join(texts)

@@ -11,6 +11,7 @@ from aiogram.utils.i18n import gettext as _
 
 from handlers.common.labels import role_label
 from handlers.common.menu import Menu
+from handlers.common.steps import RESUMES
 
 
 class RoleCommand(Filter):
@@ -37,5 +38,5 @@ async def cmd_not_your_role(message: Message, command_name: str, menu: Menu) -> 
 
 def make_router() -> Router:
     router = Router(name=__name__)
-    router.message.register(cmd_not_your_role, RoleCommand())
+    router.message.register(cmd_not_your_role, RoleCommand(), flags=RESUMES)
     return router

@@ -7,6 +7,7 @@ from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
 
 from handlers.common.labels import stale_button
+from handlers.common.steps import RESUMES
 from services.people import Actor
 
 
@@ -34,7 +35,7 @@ async def cb_stale(query: CallbackQuery) -> None:
 
 def make_router() -> Router:
     router = Router(name=__name__)
-    router.message.register(unknown_command, is_command)
+    router.message.register(unknown_command, is_command, flags=RESUMES)
     router.message.register(not_understood)
     router.callback_query.register(cb_stale)
     return router

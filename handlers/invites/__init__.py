@@ -3,7 +3,7 @@ their role."""
 
 from handlers.common.menu import N_, MenuCommand
 from handlers.features import Feature, Position
-from handlers.invites.invite import make_router
+from handlers.invites.invite import STEPS, make_router
 from services.invites import HOOKS
 from services.roles import Role
 
@@ -20,4 +20,5 @@ feature = Feature(
         ),
     ),
     hooks=HOOKS,
+    steps=STEPS,
 )

@@ -8,6 +8,7 @@ from datetime import timedelta
 from aiogram import Bot, Router
 from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
+from aiogram.fsm.state import State
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -17,6 +18,7 @@ from handlers.common.filters import HasRole
 from handlers.common.fmt import local_datetime
 from handlers.common.labels import role_label, stale_button
 from handlers.common.mappers import chat_of
+from handlers.common.steps import Ask, Asking
 from handlers.invites.callbacks import InvitePageCb, InviteRoleCb, InviteScopeCb
 from handlers.invites.keyboards import roles_keyboard, scope_keyboard, scope_prompt
 from handlers.invites.states import InviteFlow
@@ -90,7 +92,7 @@ async def show_scope(
         await state.clear()
         await bot.send_message(chat_of(query), _("There is nothing to choose from yet."))
         return
-    await state.update_data(role=role)
+    await state.update_data(role=role, page=page)
     await state.set_state(InviteFlow.scope)
     await bot.send_message(
         chat_of(query), scope_prompt(kind), reply_markup=scope_keyboard(kind, items, page)
@@ -157,9 +159,20 @@ async def finish(
     )
 
 
-async def invite_expected(message: Message) -> None:
-    """Anything but a button while making an invite."""
-    await message.answer(_("Please choose with the buttons above, or send /cancel."))
+async def ask_role(asking: Asking) -> None:
+    await asking.send(_("Whom do you want to invite?"), roles_keyboard())
+
+
+async def ask_scope(asking: Asking) -> None:
+    """The page of places the admin was looking at."""
+    data = await asking.state.get_data()
+    kind = SCOPE_OF_ROLE.get(Role(data["role"]))
+    assert kind is not None
+    items = await list_scope(asking.session, kind, asking.locale)
+    await asking.send(scope_prompt(kind), scope_keyboard(kind, items, int(data.get("page", 0))))
+
+
+STEPS: dict[State, Ask] = {InviteFlow.role: ask_role, InviteFlow.scope: ask_scope}
 
 
 def make_router() -> Router:
@@ -176,5 +189,4 @@ def make_router() -> Router:
     router.callback_query.register(
         cb_invite_scope, StateFilter(InviteFlow.scope), InviteScopeCb.filter()
     )
-    router.message.register(invite_expected, StateFilter(InviteFlow.role, InviteFlow.scope))
     return router

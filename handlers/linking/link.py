@@ -17,6 +17,7 @@ from handlers.common.keyboards import inline
 from handlers.common.labels import stale_button
 from handlers.common.mappers import chat_of, display_name
 from handlers.common.menu import Menu
+from handlers.common.steps import RESUMES
 from handlers.linking.texts import CHANNEL_NAMES, link_problem_text, preference_text
 from services.channels import Channel
 from services.errors import NotAllowed
@@ -136,6 +137,6 @@ async def cb_prefer(
 
 def make_router() -> Router:
     router = Router(name=__name__)
-    router.message.register(cmd_link, Command("link"))
+    router.message.register(cmd_link, Command("link"), flags=RESUMES)
     router.callback_query.register(cb_prefer, PreferCb.filter())
     return router

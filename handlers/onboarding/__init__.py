@@ -17,6 +17,7 @@ feature = Feature(
     name="onboarding",
     router=make_router,
     position=Position.ONBOARDING,
+    steps={**start.STEPS, **language.STEPS},
     commands=(
         MenuCommand("start", N_("Start or restart"), rank=0),
         MenuCommand("help", N_("What I can do for you"), rank=1),

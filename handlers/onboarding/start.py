@@ -2,23 +2,27 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from aiogram import Bot, F, Router
 from aiogram.filters import CommandObject, CommandStart, StateFilter
 from aiogram.fsm.context import FSMContext
+from aiogram.fsm.state import State
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from handlers.common.conversation import chosen_locale, end_conversation
+from handlers.common.conversation import chosen_locale, end_conversation, in_each_language
 from handlers.common.labels import role_label
 from handlers.common.mappers import chat_of, newcomer
 from handlers.common.menu import Menu
+from handlers.common.steps import Ask, Asking, asking_from
 from handlers.invites.texts import granted_text, invite_problem_text
 from handlers.onboarding import keyboards
 from handlers.onboarding.callbacks import ConsentCb, LanguageCb, Who, WhoCb
 from handlers.onboarding.states import StartFlow
-from handlers.onboarding.texts import GREETING, consent_text, help_text
+from handlers.onboarding.texts import GREETING, consent_question, consent_text, help_text
 from services.channels import Channel
 from services.consent import consent_for
 from services.errors import AlreadyRegistered
@@ -58,28 +62,35 @@ async def cmd_start(
         await message.answer(granted_text(view))
         await menu.publish(bot, message.chat.id, actor.roles | {view.role}, i18n, actor.locale)
         return
+    user = message.from_user
+    guessed = user.language_code if user else None
     if code is not None:
         try:
             await check_invite(session, code)
         except InviteProblem as problem:
-            await message.answer(invite_problem_text(problem.reason))
+            reason = problem.reason
+            if remembered or guessed:
+                await message.answer(invite_problem_text(reason))
+            else:  # WhatsApp says nothing of the language: the greeting's three, then
+                await message.answer(in_each_language(i18n, lambda: invite_problem_text(reason)))
             code = None
-    user = message.from_user
-    locale = remembered or guess_locale(user.language_code if user else None)
+    locale = remembered or guess_locale(guessed)
     await state.set_state(StartFlow.language)
     await state.set_data({"locale": locale, "invite": code})
     await message.answer(GREETING, reply_markup=keyboards.languages())
 
 
 async def cb_language(
-    query: CallbackQuery, callback_data: LanguageCb, state: FSMContext, i18n: I18n, bot: Bot
+    query: CallbackQuery, callback_data: LanguageCb, state: FSMContext, i18n: I18n, **data: Any
 ) -> None:
     """Keeps the chosen language and shows the consent text in it."""
     await state.update_data(locale=callback_data.code)
     await state.set_state(StartFlow.consent)
     await query.answer()
+    asking = asking_from({**data, "state": state}, callback_data.code, chat_of(query))
+    assert asking is not None
     with i18n.use_locale(callback_data.code):
-        await bot.send_message(chat_of(query), consent_text(), reply_markup=keyboards.consent())
+        await ask_consent(asking)
 
 
 async def cb_consent_declined(query: CallbackQuery, state: FSMContext, bot: Bot) -> None:
@@ -111,7 +122,7 @@ async def cb_consent_given(
     code = data.get("invite")
     if not code:
         await state.set_state(StartFlow.role)
-        await bot.send_message(chat, _("Who are you?"), reply_markup=keyboards.who_are_you())
+        await bot.send_message(chat, who_are_you_question(), reply_markup=keyboards.who_are_you())
         return
     locale = data["locale"]
     await state.clear()  # committed with the registration
@@ -127,7 +138,7 @@ async def cb_consent_given(
         await state.set_state(StartFlow.role)
         await state.set_data({"locale": locale})
         await bot.send_message(chat, invite_problem_text(problem.reason))
-        await bot.send_message(chat, _("Who are you?"), reply_markup=keyboards.who_are_you())
+        await bot.send_message(chat, who_are_you_question(), reply_markup=keyboards.who_are_you())
         return
     except AlreadyRegistered:
         await bot.send_message(chat, _("You are already registered. /help shows what I can do."))
@@ -177,34 +188,45 @@ async def cb_role(
     await menu.publish(bot, chat, roles, i18n, locale)
 
 
-async def language_expected(message: Message) -> None:
-    """Anything but a language button while choosing a language."""
-    await message.answer(GREETING, reply_markup=keyboards.languages())
+def who_are_you_question() -> str:
+    return _("Who are you?")
 
 
-async def consent_expected(message: Message) -> None:
-    """Anything but the consent buttons while reading the consent."""
-    await message.answer(
-        _("Please answer with one of the buttons: do you agree to the processing of your data?"),
-        reply_markup=keyboards.consent(),
-    )
+async def ask_language(asking: Asking) -> None:
+    await asking.send(GREETING, keyboards.languages())
 
 
-async def role_expected(message: Message) -> None:
-    """Anything but the role buttons while choosing who you are."""
-    await message.answer(
-        _("Please choose who you are with one of the buttons."),
-        reply_markup=keyboards.who_are_you(),
-    )
+async def ask_consent(asking: Asking) -> None:
+    """The whole text the first time; asked again, the question alone (the text is above)."""
+    text = consent_question() if asking.hint else consent_text()
+    await asking.send(text, keyboards.consent())
+
+
+async def ask_role(asking: Asking) -> None:
+    await asking.send(who_are_you_question(), keyboards.who_are_you())
+
+
+STEPS: dict[State, Ask] = {
+    StartFlow.language: ask_language,
+    StartFlow.consent: ask_consent,
+    StartFlow.role: ask_role,
+}
 
 
 # Words people type instead of /start (WhatsApp has no command menu), in kk, ru and en.
 START_WORDS = frozenset({"start", "старт", "бастау", "menu", "меню", "мәзір"})
 
 
-async def start_word(message: Message) -> dict[str, CommandObject] | bool:
-    """A word like "Старт", "мәзір" or "menu": handed to cmd_start as the /start it means."""
-    if (message.text or "").strip().strip(".!").casefold() not in START_WORDS:
+async def start_word(
+    message: Message, actor: Actor | None = None, state: FSMContext | None = None
+) -> dict[str, CommandObject] | bool:
+    """A word like "Старт", "мәзір" or "menu", or anything a newcomer first says ("Сәлем",
+    "Hi": nobody on WhatsApp knows /start): handled as the /start it means."""
+    text = (message.text or "").strip()
+    if text.startswith("/"):
+        return False
+    first_words = actor is None and (state is None or await chosen_locale(state) is None)
+    if not first_words and text.strip(".!").casefold() not in START_WORDS:
         return False
     return {"command": CommandObject(prefix="/", command="start")}
 
@@ -223,7 +245,4 @@ def make_router() -> Router:
         cb_consent_given, StateFilter(StartFlow.consent), ConsentCb.filter(F.accept.is_(True))
     )
     router.callback_query.register(cb_role, StateFilter(StartFlow.role), WhoCb.filter())
-    router.message.register(language_expected, StateFilter(StartFlow.language))
-    router.message.register(consent_expected, StateFilter(StartFlow.consent))
-    router.message.register(role_expected, StateFilter(StartFlow.role))
     return router

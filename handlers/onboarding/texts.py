@@ -35,6 +35,10 @@ def consent_text() -> str:
     )
 
 
+def consent_question() -> str:
+    return _("Do you agree to the processing of your data as described above?")
+
+
 def help_text(menu: Menu, roles: frozenset[Role]) -> str:
     lines = [f"/{c.name} — {_(c.description)}" for c in menu.commands_for(roles)]
     if roles:

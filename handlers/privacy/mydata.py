@@ -12,6 +12,7 @@ from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import ngettext
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from handlers.common.steps import RESUMES
 from services.hooks import Hooks
 from services.people import Actor
 from services.personal_data import export_person
@@ -42,5 +43,5 @@ async def cmd_mydata(
 
 def make_router() -> Router:
     router = Router(name=__name__)
-    router.message.register(cmd_mydata, Command("mydata"))
+    router.message.register(cmd_mydata, Command("mydata"), flags=RESUMES)
     return router

@@ -1,0 +1,105 @@
+"""A conversation step's question, kept so that it can be asked again.
+
+Every step that offers options declares how to ask it (`Feature.steps`). The question is then
+asked again, with its options, whenever the answer does not fit (the `steps` feature's
+catch-all), after a command answered in the middle of the step (handlers flagged `RESUMES`),
+and in the new language after /language. On WhatsApp a new message without options closes the
+earlier ones, so re-sending them is what keeps "reply with the number" true.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Iterable, Mapping
+from dataclasses import dataclass, replace
+from typing import Any
+
+from aiogram import Bot
+from aiogram.fsm.context import FSMContext
+from aiogram.fsm.state import State
+from aiogram.types import InlineKeyboardMarkup, ReplyKeyboardMarkup
+from aiogram.utils.i18n import get_i18n
+from aiogram.utils.i18n import gettext as _
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services.channels import Channel
+from services.people import Actor
+
+# A handler flag: once it has answered, the step the person is in is asked again.
+RESUMES = {"resumes_step": True}
+
+
+@dataclass(frozen=True)
+class Asking:
+    """What a step's question needs to be asked: where, of whom, in which language."""
+
+    bot: Bot
+    chat_id: int
+    state: FSMContext
+    session: AsyncSession
+    actor: Actor | None
+    channel: Channel
+    locale: str
+    hint: str = ""  # why it is asked again, shown above the question
+
+    async def send(
+        self, text: str, reply_markup: InlineKeyboardMarkup | ReplyKeyboardMarkup | None = None
+    ) -> None:
+        body = f"{self.hint}\n\n{text}" if self.hint else text
+        await self.bot.send_message(self.chat_id, body, reply_markup=reply_markup)
+
+
+Ask = Callable[[Asking], Awaitable[None]]
+
+
+def retry_hint(channel: Channel) -> str:
+    """WhatsApp shows numbered options, not buttons; Telegram and the console show buttons."""
+    if channel is Channel.WHATSAPP:
+        return _("Please reply with the number of your choice, or send /cancel.")
+    return _("Please tap one of the buttons below, or send /cancel.")
+
+
+class Steps:
+    """Every feature's steps, by the state's name ("StartFlow:consent")."""
+
+    def __init__(self, steps: Iterable[Mapping[State, Ask]] = ()) -> None:
+        self.asks: dict[str, Ask] = {}
+        for mapping in steps:
+            for state, ask in mapping.items():
+                name = state.state
+                if name is None or name in self.asks:
+                    raise ValueError(f"step {name!r} is declared twice or has no name")
+                self.asks[name] = ask
+
+    def ask_for(self, state: str | None) -> Ask | None:
+        return self.asks.get(state) if state is not None else None
+
+    async def ask_again(self, data: Mapping[str, Any], *, hint: str = "") -> bool:
+        """Asks the step the person is in, from a handler's data; False when in none."""
+        asking = asking_from(data)
+        ask = self.ask_for(await asking.state.get_state()) if asking is not None else None
+        if asking is None or ask is None:
+            return False
+        await ask(replace(asking, hint=hint))
+        return True
+
+
+def asking_from(
+    data: Mapping[str, Any], locale: str | None = None, chat_id: int | None = None
+) -> Asking | None:
+    """From a handler's data; `chat_id` where the event's chat is not known (a button on an
+    inline message)."""
+    state: FSMContext | None = data.get("state")
+    chat = data.get("event_chat")
+    if chat_id is None and chat is not None:
+        chat_id = chat.id
+    if state is None or chat_id is None:
+        return None
+    return Asking(
+        bot=data["bot"],
+        chat_id=chat_id,
+        state=state,
+        session=data["session"],
+        actor=data.get("actor"),
+        channel=data["channel"],
+        locale=locale or get_i18n().current_locale,
+    )
