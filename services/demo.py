@@ -1,7 +1,8 @@
 """Demo data for the console and trials: the Balkhash Palace of Schoolchildren and six people.
 
 Names, addresses and Telegram ids are invented. Loading twice changes nothing: each row is
-looked up by its natural key (site and club name, Telegram id) before it is created.
+looked up by its natural key (site and club name as given, Telegram id) before it is created;
+a site or club that lacks its kk, ru or en name gets it.
 """
 
 from __future__ import annotations
@@ -43,19 +44,57 @@ class _Grant:
 
 MAIN_SITE = "Оқушылар сарайы, бас ғимарат"
 ANNEX = "Оқушылар сарайы, «Шұғыла» филиалы"
-SITES = {
-    MAIN_SITE: "Балқаш қ., Тәуелсіздік даңғылы, 10 (демо)",
-    ANNEX: "Балқаш қ., Шұғыла шағын ауданы, 3 (демо)",
-}
+
+
+@dataclass(frozen=True)
+class _Names:
+    """A place's name in Kazakh (also its name as given, the demo's natural key), ru and en."""
+
+    kk: str
+    ru: str
+    en: str
+
+
+# name, address
+SITES = (
+    (
+        _Names(
+            MAIN_SITE,
+            "Дворец школьников, главное здание",
+            "Palace of Schoolchildren, main building",
+        ),
+        "Балқаш қ., Тәуелсіздік даңғылы, 10 (демо)",
+    ),
+    (
+        _Names(
+            ANNEX, "Дворец школьников, филиал «Шұғыла»", "Palace of Schoolchildren, Shugyla branch"
+        ),
+        "Балқаш қ., Шұғыла шағын ауданы, 3 (демо)",
+    ),
+)
 ROBOTICS = "Робототехника"
 # name, mode, site (remote clubs meet online and have none)
 CLUBS = (
-    (ROBOTICS, "in_person", MAIN_SITE),
-    ("Домбыра үйірмесі", "in_person", MAIN_SITE),
-    ("Шахмат клубы", "remote", None),
-    ("«Палитра» бейнелеу студиясы", "in_person", ANNEX),
-    ("«Көктем» би ансамблі", "in_person", ANNEX),
-    ("Жас журналист", "remote", None),
+    (_Names(ROBOTICS, "Робототехника", "Robotics"), "in_person", MAIN_SITE),
+    (_Names("Домбыра үйірмесі", "Кружок домбры", "Dombra club"), "in_person", MAIN_SITE),
+    (_Names("Шахмат клубы", "Шахматный клуб", "Chess club"), "remote", None),
+    (
+        _Names("«Палитра» бейнелеу студиясы", "Изостудия «Палитра»", "Palitra art studio"),
+        "in_person",
+        ANNEX,
+    ),
+    (
+        _Names("«Көктем» би ансамблі", "Танцевальный ансамбль «Көктем»", "Koktem dance ensemble"),
+        "in_person",
+        ANNEX,
+    ),
+    (_Names("Жас журналист", "Юный журналист", "Young journalist"), "remote", None),
+    (_Names("Ән студиясы", "Вокальная студия", "Singing studio"), "in_person", MAIN_SITE),
+    (
+        _Names("Қолөнер шеберханасы", "Мастерская рукоделия", "Crafts workshop"),
+        "in_person",
+        ANNEX,
+    ),
 )
 PERSONAS = (
     ("admin", "Гүлнар Сейітова", 900000001, "kk", (_Grant(Role.ADMIN),)),
@@ -80,10 +119,10 @@ async def load_demo(session: AsyncSession) -> list[DemoPersona]:
 
 
 async def _load(session: AsyncSession) -> list[DemoPersona]:
-    sites = {name: await _site(session, name, address) for name, address in SITES.items()}
+    sites = {names.kk: await _site(session, names, address) for names, address in SITES}
     clubs = {
-        name: await _club(session, name, mode, sites[site].id if site else None)
-        for name, mode, site in CLUBS
+        names.kk: await _club(session, names, mode, sites[site].id if site else None)
+        for names, mode, site in CLUBS
     }
     admin_id: int | None = None
     personas = []
@@ -99,22 +138,31 @@ async def _load(session: AsyncSession) -> list[DemoPersona]:
     return personas
 
 
-async def _site(session: AsyncSession, name: str, address: str) -> Site:
-    site = await session.scalar(select(Site).where(Site.name == name))
+async def _site(session: AsyncSession, names: _Names, address: str) -> Site:
+    site = await session.scalar(select(Site).where(Site.name == names.kk))
     if site is None:
-        site = Site(name=name, address=address)
+        site = Site(name=names.kk, address=address)
         session.add(site)
-        await session.flush()
+    _name(site, names)
+    await session.flush()
     return site
 
 
-async def _club(session: AsyncSession, name: str, mode: str, site_id: int | None) -> Club:
-    club = await session.scalar(select(Club).where(Club.name == name))
+async def _club(session: AsyncSession, names: _Names, mode: str, site_id: int | None) -> Club:
+    club = await session.scalar(select(Club).where(Club.name == names.kk))
     if club is None:
-        club = Club(name=name, mode=mode, site_id=site_id)
+        club = Club(name=names.kk, mode=mode, site_id=site_id)
         session.add(club)
-        await session.flush()
+    _name(club, names)
+    await session.flush()
     return club
+
+
+def _name(place: Club | Site, names: _Names) -> None:
+    """Fills the names a place lacks (one loaded before names had languages); keeps the rest."""
+    place.name_kk = place.name_kk or names.kk
+    place.name_ru = place.name_ru or names.ru
+    place.name_en = place.name_en or names.en
 
 
 async def _person(

@@ -163,7 +163,7 @@ async def test_demo_data_loads_once(app: App, db: Db) -> None:
     assert counts == [
         await db.count(m) for m in (Person, Site, Club, RoleGrant, ConsentRecord, Child)
     ]
-    assert counts[:4] == [6, 2, 6, 6]
+    assert counts[:4] == [6, 2, 8, 6]
     assert {p.key for p in first} == {
         "admin",
         "teacher",

@@ -229,7 +229,7 @@ async def test_no_transaction_is_open_while_the_bot_awaits_the_network(
         (newcomer, "send", "/link"),
         (admin, "send", "/invite"),
         (admin, "press", "Regional coordinator"),
-        (admin, "press", "Karaganda"),
+        (admin, "press", "Akmola"),
     ]
     with transactions.watching():
         for user, action, what in journey:

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from services.names import localized, sort_key
 from services.roles import Scope, ScopeKind
 from services.uow import reading
 from storage.models.org import Club, Region, Site
@@ -21,18 +23,21 @@ class Named:
 
 
 async def list_scope(session: AsyncSession, kind: ScopeKind, locale: str) -> list[Named]:
-    """Every region, club or site, in the reader's language where names have one."""
+    """Every region, club or site, named in the reader's language, in that alphabet's order."""
     async with reading(session):
         if kind is ScopeKind.REGION:
-            regions = await session.scalars(select(Region).order_by(Region.id))
-            return [Named(r.id, region_name(r, locale)) for r in regions]
-        model = Club if kind is ScopeKind.CLUB else Site
-        rows = await session.execute(select(model.id, model.name).order_by(model.name))
-        return [Named(id_, name) for id_, name in rows.all()]
+            regions = await session.scalars(select(Region))
+            named = [Named(r.id, region_name(r, locale)) for r in regions]
+        else:
+            model = Club if kind is ScopeKind.CLUB else Site
+            rows = await session.execute(select(model.id, *_names(model)))
+            named = [Named(id_, localized(locale, *names)) for id_, *names in rows.all()]
+    return sorted(named, key=lambda item: (sort_key(item.name, locale), item.id))
 
 
 async def scope_name(session: AsyncSession, scope: Scope, locale: str) -> str:
-    """The place's name, or "" for no scope; runs in the caller's transaction."""
+    """The place's name in the reader's language, or "" for no scope; in the caller's
+    transaction."""
     if scope.kind is None or scope.id is None:
         return ""
     if scope.kind is ScopeKind.REGION:
@@ -41,7 +46,13 @@ async def scope_name(session: AsyncSession, scope: Scope, locale: str) -> str:
     if scope.kind is ScopeKind.CHILD:
         return ""
     model = Club if scope.kind is ScopeKind.CLUB else Site
-    return await session.scalar(select(model.name).where(model.id == scope.id)) or ""
+    row = (await session.execute(select(*_names(model)).where(model.id == scope.id))).first()
+    return localized(locale, *row) if row else ""
+
+
+def _names(model: type[Club | Site]) -> tuple[Any, ...]:
+    """The columns `localized` takes, in its order: as given, kk, ru, en."""
+    return model.name, model.name_kk, model.name_ru, model.name_en
 
 
 async def scope_exists(session: AsyncSession, scope: Scope) -> bool:
@@ -61,4 +72,5 @@ async def scope_exists(session: AsyncSession, scope: Scope) -> bool:
 
 
 def region_name(region: Region, locale: str) -> str:
-    return {"kk": region.name_kk, "ru": region.name_ru}.get(locale, region.name_en)
+    """Regions have all three names; a reader of another language gets the English one."""
+    return localized(locale, region.name_en, region.name_kk, region.name_ru, region.name_en)
