@@ -314,8 +314,10 @@ async def test_a_whatsapp_persona_links_to_a_telegram_one_end_to_end(
         "/mydata",
         ":tick 2026-11-26 07:30",
         ":outbox",
+        ":outbox send",
+        ":outbox",
     )
-    become, state, link, prefer, who, mydata, tick, outbox = steps
+    become, state, link, prefer, who, mydata, tick, outbox, send, sent = steps
     number = re.search(r"WhatsApp \+(\d+)", become.output)
     assert number is not None and become.output.startswith("· you are now Тимур Ахметов (new)")
     assert become.persona == "Асель · new"  # before: the run's first newcomer, on Telegram
@@ -345,6 +347,11 @@ async def test_a_whatsapp_persona_links_to_a_telegram_one_end_to_end(
     # The first account was told, on Telegram, in her language.
     notice = f"account_notice → Ольга Ким (telegram {PARENT_TELEGRAM_ID})"
     assert notice in outbox.output and "только что связали с WhatsApp" in outbox.output
+    # Sent as the senders would: the reminder to this number, the notice to her Telegram.
+    assert "🤖 ⏰ Robotics at 08:00\n\n   1. I'll bring Artyom" in send.output
+    assert "🤖 → Ольга Ким: Ваш аккаунт Qamqor только что связали с WhatsApp" in send.output
+    assert "· telegram: sent 1" in send.output and "· whatsapp: sent 1" in send.output
+    assert "pending" not in sent.output and sent.output.count(" sent · ") == 2
     identities = await db.all(
         select(ChannelIdentity.channel).join(Person).where(Person.full_name == "Ольга Ким")
     )

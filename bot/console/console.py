@@ -29,6 +29,8 @@ from bot.console.personas import NEW_TELEGRAM, NEW_WHATSAPP, Persona, Personas
 from bot.console.reset import fresh_demo
 from bot.console.terminal import ctrl_c_quits, make_reader, terminal_kept
 from bot.console.whatsapp import console_whatsapp, incoming
+from bot.outbox.couriers import Courier
+from bot.outbox.sender import OutboxSender
 from bot.render.choices import Choices, Option, Press, Say, ShareContact, Style
 from bot.render.screen_session import CallResults, ScreenSession, as_int
 from bot.render.textui import Rendered, next_choices
@@ -36,7 +38,9 @@ from bot.render.textui import render as render_call
 from bot.render.updates import Updates, contact
 from bot.scheduler import REMINDERS_MARK, tick_with
 from bot.state.stores import read_state
+from bot.telegram.courier import TelegramCourier
 from bot.whatsapp.channel import BOT_ID as WHATSAPP_BOT_ID
+from bot.whatsapp.courier import WhatsAppCourier
 from bot.whatsapp.media_store import Media
 from services.channels import Channel
 from services.demo import DemoPersona, load_demo
@@ -73,6 +77,7 @@ HELP = """\
 :wa  :tg       show Telegram people's replies as WhatsApp (plain text) or Telegram would
 :state         your conversation's state and data
 :outbox        the latest queued and sent notifications, as their recipients will see them
+:outbox send   send what is due, as the outbox senders would (to this screen)
 :tick [TIME]   run the scheduler's tick now, or as of TIME in Almaty (07:30: the next 07:30;
                2026-11-26 07:30), so the reminders due by then are queued
 :reset         a fresh demo database (everything typed so far is gone)
@@ -239,6 +244,8 @@ class Console:
             await self.become(argument.strip().lower())
         elif name == "state":
             await self.state()
+        elif name == "outbox" and argument.strip() == "send":
+            await self.send_outbox()
         elif name == "outbox":
             await self.outbox()
         elif name == "tick":
@@ -289,6 +296,24 @@ class Console:
         self.write(f"· the outbox, latest {OUTBOX_SHOWN} (as each recipient's messenger shows it)")
         for line in views.outbox_lines(entries):
             self.write(line, first="  ", rest="  ")
+
+    async def send_outbox(self) -> None:
+        """Everything due goes out as the senders would send it: to the screen, here."""
+        s = self.app.settings
+        couriers: tuple[Courier, ...] = (
+            TelegramCourier(self.bot),
+            WhatsAppCourier(self.whatsapp.channel, s.whatsapp_templates, status_callback=None),
+        )
+        for courier in couriers:
+            sender = OutboxSender(
+                courier,
+                self.app.session_factory,
+                rate=s.outbox_telegram_rate,
+                per_chat_rate=s.outbox_telegram_rate,  # no waiting a second per chat here
+                max_attempts=s.outbox_max_attempts,
+                lease=timedelta(seconds=s.outbox_claim_lease_seconds),
+            )
+            self.write(f"· {courier.channel.value}: {await sender.drain()}")
 
     async def tick(self, argument: str) -> None:
         now = utcnow()
