@@ -39,7 +39,6 @@ from bot.render.updates import Updates, contact
 from bot.scheduler import REMINDERS_MARK, tick_with
 from bot.state.stores import read_state
 from bot.telegram.courier import TelegramCourier
-from bot.whatsapp.channel import BOT_ID as WHATSAPP_BOT_ID
 from bot.whatsapp.courier import WhatsAppCourier
 from bot.whatsapp.media_store import Media
 from services.channels import Channel
@@ -283,8 +282,8 @@ class Console:
 
     async def state(self) -> None:
         persona = self.current
-        bot_id = WHATSAPP_BOT_ID if persona.on_whatsapp else self.bot.id
-        key = StorageKey(bot_id=bot_id, chat_id=persona.user_id, user_id=persona.user_id)
+        bot = self.whatsapp.channel.bot if persona.on_whatsapp else self.bot  # as the updates'
+        key = StorageKey(bot_id=bot.id, chat_id=persona.user_id, user_id=persona.user_id)
         snapshot = await read_state(self.app.states, self.app.session_factory, key)
         self.write(f"· {persona.full_name}, {persona.describe()}")
         for line in views.state_lines(snapshot):
