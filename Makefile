@@ -34,8 +34,13 @@ locales-extract:
 	$(BIN)/pybabel extract -F babel.cfg -k _ -k __ -k N_ -k ngettext:1,2 --no-location --sort-output --project=qamqor -o locales/messages.pot .
 	$(BIN)/pybabel update -i locales/messages.pot -d locales -D messages --no-fuzzy-matching --ignore-obsolete
 
-locales-compile: $(STAMP)
-	$(BIN)/pybabel compile -d locales -D messages --statistics
+# Each .mo is rebuilt only when its .po changed (make run stays quiet otherwise).
+MO_FILES := $(patsubst %.po,%.mo,$(wildcard locales/*/LC_MESSAGES/messages.po))
+
+locales-compile: $(MO_FILES)
+
+locales/%.mo: locales/%.po | $(STAMP)
+	$(BIN)/pybabel compile -i $< -o $@ --statistics
 
 demo: setup
 	$(BIN)/python -m bot demo

@@ -95,19 +95,28 @@ async def tick(
     _ticking.add(database_url)
     try:
         async with _running_job(), sessions_for(database_url)() as session:
-            queued = await enqueue_due(
-                session,
-                REMINDERS_MARK,
-                now or utcnow(),
-                timedelta(minutes=grace_minutes),
-                assembly.due_queries,
-                localized(assembly.renderers),
+            queued = await tick_with(
+                session, assembly, now or utcnow(), timedelta(minutes=grace_minutes)
             )
     finally:
         _ticking.discard(database_url)
     if queued:
         log.info("tick queued %d reminders", queued)
     return queued
+
+
+async def tick_with(
+    session: AsyncSession, assembly: Assembly, now: datetime, grace: timedelta
+) -> int:
+    """One tick of these features' reminders as of `now` (the job, and the console's :tick)."""
+    return await enqueue_due(
+        session,
+        REMINDERS_MARK,
+        now,
+        grace,
+        assembly.due_queries,
+        localized(assembly.renderers),
+    )
 
 
 async def purge_job(database_url: str, update_retention_days: int) -> dict[str, int]:

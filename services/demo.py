@@ -112,6 +112,31 @@ PERSONAS = (
 )
 
 
+# People the console makes up as newcomers (`:as new`, `:as new-wa`): no two alike, and no
+# first name a demo person has, so the prompt (which shows first names) never leaves a doubt.
+NEWCOMERS = (
+    "Асель Бекова",
+    "Тимур Ахметов",
+    "Дана Сұлтанова",
+    "Арман Қасымов",
+    "Мария Ли",
+    "Ильяс Төлеев",
+    "Жанар Әлиева",
+    "Нұрлан Исаев",
+    "Алия Мұратова",
+    "Сергей Волков",
+    "Томирис Жақсылықова",
+    "Бауыржан Оспанов",
+)
+
+
+def newcomer_name(index: int) -> str:
+    """The `index`-th newcomer's name (from 0); past the list, the names come round numbered."""
+    name = NEWCOMERS[index % len(NEWCOMERS)]
+    lap = index // len(NEWCOMERS)
+    return name if lap == 0 else f"{name}-{lap + 1}"
+
+
 async def load_demo(session: AsyncSession) -> list[DemoPersona]:
     """Creates whatever part of the demo is missing, commits, and lists the demo people."""
     async with unit_of_work(session):

@@ -43,11 +43,7 @@ async def enqueue_due(
     next one scans the same window again, its dedup keys skipping what was queued already (so a
     repeated or concurrent tick is harmless too). Returns how many were queued.
     """
-    async with reading(session):
-        last = await session.scalar(
-            select(SchedulerMark.reached_at).where(SchedulerMark.name == mark)
-        )
-    start, end = tick_window(last, now, grace)
+    start, end = tick_window(await last_reached(session, mark), now, grace)
     queued = 0
     for query in queries:
         async with reading(session):
@@ -59,6 +55,14 @@ async def enqueue_due(
     async with unit_of_work(session):
         await _advance(session, mark, end)
     return queued
+
+
+async def last_reached(session: AsyncSession, mark: str) -> datetime | None:
+    """Where the tick named `mark` got to (None: it never ran)."""
+    async with reading(session):
+        return await session.scalar(
+            select(SchedulerMark.reached_at).where(SchedulerMark.name == mark)
+        )
 
 
 def rendered(found: Sequence[Due], render: Renderer) -> list[Notice]:

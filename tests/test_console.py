@@ -3,29 +3,43 @@
 from __future__ import annotations
 
 import io
+import json
 import os
 import re
 import subprocess
 import sys
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
+from aiogram import Router
 from aiogram.exceptions import TelegramBadRequest
 from aiogram.types import Message
 from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.app import App
+from bot.app import App, build_app
+from bot.config import Settings
 from bot.console import run_console
 from bot.console.console import Console
-from services.demo import load_demo
+from handlers.features import Feature, discover
+from services.demo import NEWCOMERS, PERSONAS, load_demo
+from services.hooks import Due, Hooks
 from storage.models.org import Club, Site
-from storage.models.people import Child, ConsentRecord, Person, RoleGrant
+from storage.models.people import ChannelIdentity, Child, ConsentRecord, Person, RoleGrant
 from tests.conftest import Db
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 ENGLISH_CONSENT = "Operator: the Qamqor service of the Palace of Schoolchildren"
+
+
+@pytest.fixture(autouse=True)
+def in_tmp_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The console writes documents under var/ of the working directory."""
+    monkeypatch.chdir(tmp_path)
 
 
 @dataclass(frozen=True)
@@ -40,10 +54,12 @@ async def script(*lines: str) -> AsyncIterator[str]:
         yield line
 
 
-async def transcript(app: App, *lines: str) -> tuple[str, list[Step]]:
+async def transcript(
+    app: App, *lines: str, files: Path = Path("var/files")
+) -> tuple[str, list[Step]]:
     """Runs the console over `lines`; the whole output and, per typed line, what followed it."""
     out = io.StringIO()
-    await run_console(app, lines=script(*lines), out=out)
+    await run_console(app, lines=script(*lines), out=out, files=files)
     text = out.getvalue()
     steps: list[Step] = []
     for chunk in text.split("\n[")[1:]:
@@ -53,7 +69,9 @@ async def transcript(app: App, *lines: str) -> tuple[str, list[Step]]:
     return text, steps
 
 
-async def test_newcomer_registers_then_staff_and_parent_look_around(app: App, db: Db) -> None:
+async def test_newcomer_registers_then_staff_and_parent_look_around(
+    app: App, db: Db, tmp_path: Path
+) -> None:
     text, steps = await transcript(
         app,
         "/start",
@@ -85,8 +103,13 @@ async def test_newcomer_registers_then_staff_and_parent_look_around(app: App, db
     assert parent_help.output != admin_help.output
     assert "📎 qamqor-my-data-" in mydata.output and " bytes)" in mydata.output
     assert "Ольга Ким" in mydata.output  # the head of the JSON file
+    # The whole file is written under var/, and the console says where.
+    saved = re.search(r"💾 saved as (var/files/qamqor-my-data-\S+\.json)$", mydata.output, re.M)
+    assert saved is not None
+    exported = json.loads((tmp_path / saved[1]).read_text(encoding="utf-8"))
+    assert exported["person"]["full_name"] == "Ольга Ким" and exported["children"]
 
-    newcomer = await db.scalar(select(Person).where(Person.full_name == "Асель"))
+    newcomer = await db.scalar(select(Person).where(Person.full_name == "Асель Бекова"))
     assert newcomer is not None and newcomer.locale == "en"
     roles = await db.all(select(RoleGrant.role).where(RoleGrant.person_id == newcomer.id))
     assert roles == ["volunteer"]
@@ -114,7 +137,10 @@ async def test_whatsapp_view_new_users_and_meta_commands(app: App) -> None:
     first, second = steps[0].persona, steps[5].persona
     assert first != second and second.endswith("· new")
     who = steps[5].output
-    assert "6. Дмитрий Петров — coordinator" in who and "8. Тимур — new  ← you" in who
+    assert "6. Дмитрий Петров — coordinator  (:as coordinator)" in who
+    assert "4. Сәуле Омарова — duty_officer  (:as duty)" in who
+    assert "7. Асель Бекова — new  (:as new1)" in who
+    assert "8. Тимур Ахметов — new  (:as new2)  ← you" in who
     assert "who?" in steps[6].output
     assert "unknown :nonsense" in steps[7].output
     assert ":as new" in steps[8].output
@@ -201,3 +227,169 @@ def test_python_m_bot_opens_the_simulator(tmp_path: Path) -> None:
     assert "console simulator" in done.stdout
     assert "1. Қазақша" in done.stdout and "3. English" in done.stdout
     assert ENGLISH_CONSENT in done.stdout
+
+
+# A reminder kind of the test's own, due at 07:30 Almaty time on 26 November 2026 (UTC+5),
+# for the demo parent, with two buttons: registered the way a feature registers its reminders.
+REMINDER = "console_club_reminder"
+REMINDER_AT = datetime(2026, 11, 26, 2, 30, tzinfo=UTC)
+PARENT_TELEGRAM_ID = "900000003"
+
+
+async def club_reminders(session: AsyncSession, start: datetime, end: datetime) -> list[Due]:
+    if not start < REMINDER_AT <= end:
+        return []
+    rows = await session.execute(
+        select(ChannelIdentity.id, Person.locale)
+        .join(Person, Person.id == ChannelIdentity.person_id)
+        .where(ChannelIdentity.external_id == PARENT_TELEGRAM_ID)
+    )
+    return [Due(identity, locale, REMINDER, f"{REMINDER}:{identity}") for identity, locale in rows]
+
+
+def club_reminder(due: Due) -> dict[str, Any]:
+    buttons = [
+        {"text": "I'll bring Artyom", "callback_data": "club:yes"},
+        {"text": "Not today", "callback_data": "club:no"},
+    ]
+    return {"text": "⏰ Robotics at 08:00", "reply_markup": {"inline_keyboard": [buttons]}}
+
+
+@pytest.fixture
+async def reminding_app(settings: Settings) -> AsyncIterator[App]:
+    """The project's features and one that reminds the demo parent of a club at 07:30."""
+    reminders = Feature(
+        name="club_reminders",
+        router=lambda: Router(name="club_reminders"),
+        hooks=Hooks(due=[club_reminders]),
+        renderers={REMINDER: club_reminder},
+    )
+    application = await build_app(settings, features=(*discover(), reminders))
+    yield application
+    await application.close()
+
+
+async def test_tick_and_outbox_show_a_features_reminder_as_its_recipient_sees_it(
+    reminding_app: App,
+) -> None:
+    _, steps = await transcript(
+        reminding_app,
+        ":outbox",
+        ":tick 2026-11-26 07:29",
+        ":tick 2026-11-26 07:30",
+        ":outbox",
+        ":tick 2026-11-26 07:30",
+        ":tick 7:3O",
+    )
+    empty, before, due, outbox, again, wrong = steps
+    assert "the outbox is empty" in empty.output
+    assert "tick as of 2026-11-26 07:29 (Asia/Almaty)" in before.output
+    assert "; 0 queued" in before.output
+    assert "up to 2026-11-26 07:30; 1 queued" in due.output
+    head = f"pending · {REMINDER} → Ольга Ким (telegram {PARENT_TELEGRAM_ID}) · due "
+    assert head in outbox.output
+    # As Telegram shows it to her: the text, then the buttons as numbered options.
+    shown = "│ ⏰ Robotics at 08:00\n     │\n     │ 1. I'll bring Artyom\n     │ 2. Not today\n"
+    assert shown in outbox.output
+    assert "│ ⌨ buttons" in outbox.output
+    assert "; 0 queued" in again.output and "the last tick reached 2026-11-26 07:30" in again.output
+    assert ":tick 07:30" in wrong.output
+
+
+async def test_a_whatsapp_persona_links_to_a_telegram_one_end_to_end(
+    reminding_app: App, db: Db, tmp_path: Path
+) -> None:
+    app = reminding_app
+    _, steps = await transcript(app, ":as parent", "/link")
+    code = re.search(r"/link (\d{8})", steps[1].output)
+    assert code is not None
+
+    _, steps = await transcript(
+        app,
+        ":as new-wa",
+        ":state",
+        f"/link {code[1]}",
+        "WhatsApp",
+        ":who",
+        "/mydata",
+        ":tick 2026-11-26 07:30",
+        ":outbox",
+        ":outbox send",
+        ":outbox",
+    )
+    become, state, link, prefer, who, mydata, tick, outbox, send, sent = steps
+    number = re.search(r"WhatsApp \+(\d+)", become.output)
+    assert number is not None and become.output.startswith("· you are now Тимур Ахметов (new)")
+    assert become.persona == "Асель · new"  # before: the run's first newcomer, on Telegram
+    assert link.persona == "Тимур · new · WhatsApp"
+    assert "no conversation under way" in state.output
+    # Replies in Ольга's language, WhatsApp-style: numbered options, no Telegram buttons.
+    assert "Готово! Ольга Ким, теперь вы можете пользоваться Qamqor и здесь." in link.output
+    assert re.search(r"^ +\d\. WhatsApp$", link.output, re.MULTILINE)
+    assert "⌨" not in link.output
+    assert "Готово: уведомления будут приходить в WhatsApp." in prefer.output
+    assert prefer.persona == "Тимур · parent · WhatsApp"  # the person now, on this number
+    assert "Тимур Ахметов — parent · WhatsApp  (:as wa1)  ← you" in who.output
+
+    # /mydata went as a media link: the console fetched it and wrote the whole file.
+    saved = re.search(r"💾 saved as (\S+)", mydata.output)
+    assert saved is not None and (tmp_path / saved[1]).is_file()
+    exported = json.loads((tmp_path / saved[1]).read_text(encoding="utf-8"))
+    assert exported["person"]["full_name"] == "Ольга Ким"
+
+    # The reminder follows her preference: to WhatsApp, numbered, no "⌨ buttons".
+    assert "1 queued" in tick.output
+    to_whatsapp = f"{REMINDER} → Ольга Ким (whatsapp {number[1]})"
+    assert to_whatsapp in outbox.output
+    reminder = outbox.output.split(to_whatsapp)[1]
+    assert "│ 1. I'll bring Artyom\n     │ 2. Not today" in reminder
+    assert "⌨" not in reminder
+    # The first account was told, on Telegram, in her language.
+    notice = f"account_notice → Ольга Ким (telegram {PARENT_TELEGRAM_ID})"
+    assert notice in outbox.output and "только что связали с WhatsApp" in outbox.output
+    # Sent as the senders would: the reminder to this number, the notice to her Telegram.
+    assert "🤖 ⏰ Robotics at 08:00\n\n   1. I'll bring Artyom" in send.output
+    assert "🤖 → Ольга Ким: Ваш аккаунт Qamqor только что связали с WhatsApp" in send.output
+    assert "· telegram: sent 1" in send.output and "· whatsapp: sent 1" in send.output
+    assert "pending" not in sent.output and sent.output.count(" sent · ") == 2
+    identities = await db.all(
+        select(ChannelIdentity.channel).join(Person).where(Person.full_name == "Ольга Ким")
+    )
+    assert sorted(identities) == ["telegram", "whatsapp"]
+
+
+async def test_state_shows_the_conversation_and_reset_starts_afresh(app: App, db: Db) -> None:
+    _, steps = await transcript(
+        app,
+        ":state",
+        "/start",
+        ":state",
+        "3",
+        "1",
+        "Volunteer",
+        ":state",
+        ":as new-wa",
+        "/start",
+        ":state",
+        ":reset",
+        ":who",
+        ":state",
+    )
+    empty, _, language, _, _, _, registered, _, _, wa_state, reset, who, after = steps
+    assert "no conversation under way" in empty.output
+    assert "state: StartFlow:language" in language.output
+    assert "no conversation under way" in registered.output  # registration ends it
+    assert "WhatsApp +" in wa_state.output and "state: StartFlow:language" in wa_state.output
+    assert "a fresh demo database; you are a new user" in reset.output
+    listed = re.findall(r"^ +\d+\. (.+?) — ", who.output, re.MULTILINE)
+    assert len(listed) == 7 and "Асель Бекова" not in listed[:6]
+    assert "no conversation under way" in after.output
+    assert await db.count(Person) == 6  # the demo again; the volunteer registered is gone
+    assert await db.scalar(select(func.count()).select_from(Site)) == 2
+
+
+def test_newcomers_and_demo_people_have_names_of_their_own() -> None:
+    demo_first = {full_name.split()[0] for _, full_name, *_ in PERSONAS}
+    newcomers_first = [name.split()[0] for name in NEWCOMERS]
+    assert len(set(newcomers_first)) == len(NEWCOMERS)
+    assert not demo_first & set(newcomers_first)

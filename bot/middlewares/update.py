@@ -30,11 +30,11 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import Session
 
 from bot.state.ledger import UpdateLedger
-from bot.state.stores import DatabaseStates, RedisStates, Snapshot, StateStore
+from bot.state.stores import DatabaseStates, RedisStates, Snapshot, StateStore, read_state
 from bot.state.update_state import UpdateState
 from services.channels import Channel
 from services.known_people import KnownPeople
-from services.uow import reading, unit_of_work
+from services.uow import unit_of_work
 from services.updates import Attempt, HandledElsewhere, count_attempt, mark_finished
 from storage.base import utcnow
 from storage.commit_hooks import add_commit_hook
@@ -145,7 +145,7 @@ class UpdateMiddleware(BaseMiddleware):
                 if user is not None
                 else None
             )
-            snapshot = await self._snapshot(key) if key is not None else None
+            snapshot = await read_state(self.store, self.sessions, key) if key is not None else None
         except BaseException:
             await self.ledger.failed(self.sessions, noted, journaled=journaled)
             raise
@@ -190,15 +190,6 @@ class UpdateMiddleware(BaseMiddleware):
             )
             return False
         return True
-
-    async def _snapshot(self, key: StorageKey) -> Snapshot:
-        if isinstance(self.store, RedisStates):
-            return await self.store.fetch(key)
-        cached = self.store.cached(key)
-        if cached is not None:
-            return cached
-        async with self.sessions() as session, reading(session):
-            return await self.store.load(session, key)
 
 
 def state_key(bot: Bot, context: EventContext | None) -> StorageKey | None:

@@ -55,13 +55,16 @@ class DatabaseStates:
         self._writer: asyncio.Task[None] | None = None
 
     async def preload(self, sessions: async_sessionmaker[AsyncSession]) -> int:
+        """Every conversation in the database, in memory instead of what it held."""
         self._sessions = sessions
+        known: dict[str, tuple[Snapshot, datetime]] = {}
         async with sessions() as session, reading(session):
             rows = await session.execute(
                 select(FsmRecord.key, FsmRecord.state, FsmRecord.data, FsmRecord.updated_at)
             )
             for built, state, data, updated_at in rows:
-                self._known[built] = (Snapshot(state, dict(data or {})), updated_at)
+                known[built] = (Snapshot(state, dict(data or {})), updated_at)
+        self._known = known
         self._complete = True
         return len(self._known)
 

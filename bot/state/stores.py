@@ -10,14 +10,16 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from aiogram.fsm.storage.base import StorageKey
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.state.database_states import DatabaseStates
 from bot.state.snapshot import Snapshot
+from services.uow import reading
 
 if TYPE_CHECKING:
     from aiogram.fsm.storage.redis import RedisStorage
 
-__all__ = ["DatabaseStates", "RedisStates", "Snapshot", "StateStore"]
+__all__ = ["DatabaseStates", "RedisStates", "Snapshot", "StateStore", "read_state"]
 
 
 class RedisStates:
@@ -40,3 +42,16 @@ class RedisStates:
 
 
 StateStore = DatabaseStates | RedisStates
+
+
+async def read_state(
+    store: StateStore, sessions: async_sessionmaker[AsyncSession], key: StorageKey
+) -> Snapshot:
+    """A chat's state: from Redis, or from memory, or read from the database in a short read."""
+    if isinstance(store, RedisStates):
+        return await store.fetch(key)
+    cached = store.cached(key)
+    if cached is not None:
+        return cached
+    async with sessions() as session, reading(session):
+        return await store.load(session, key)

@@ -27,7 +27,7 @@ from bot.render.screen_session import CallResults, ScreenSession, as_int
 from bot.render.textui import Rendered, next_choices, plain_text, render
 from bot.whatsapp.address import address_of
 from bot.whatsapp.chats import load_choices, save_choices
-from bot.whatsapp.gateway import TwilioGateway, split_body
+from bot.whatsapp.gateway import Gateway, split_body
 from bot.whatsapp.media import MediaLinks
 from bot.whatsapp.media_store import store_media
 from bot.whatsapp.quick_replies import QuickReplyTemplates, quick_reply
@@ -44,7 +44,7 @@ BOT_USER = {"id": BOT_ID, "is_bot": True, "first_name": "Qamqor", "username": "q
 class WhatsAppChannel:
     def __init__(
         self,
-        gateway: TwilioGateway,
+        gateway: Gateway,
         session_factory: async_sessionmaker[AsyncSession],
         media: MediaLinks,
         *,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, Protocol
 
 import aiohttp
 from twilio.base.exceptions import TwilioException, TwilioRestException
@@ -27,6 +27,23 @@ REASONS = {
     TIER_LIMIT: "the sender's messaging tier limit is reached",
 }
 BODY_LIMIT = 1600  # Twilio's limit for one message body
+
+
+class Gateway(Protocol):
+    """Where the WhatsApp channel posts its messages: Twilio, or the console simulator's screen."""
+
+    async def send(
+        self,
+        to: str,
+        *,
+        body: str | None = None,
+        media_urls: Sequence[str] = (),
+        content_sid: str | None = None,
+        variables: dict[str, str] | None = None,
+        status_callback: str | None = None,
+    ) -> str: ...
+
+    async def close(self) -> None: ...
 
 
 class TwilioGateway:
