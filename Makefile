@@ -31,7 +31,7 @@ pytest:
 
 # Catalogs: the .pot and .po files are committed; the .mo files are built here.
 locales-extract:
-	$(BIN)/pybabel extract -F babel.cfg -k _ -k __ -k N_ -k ngettext:1,2 --no-location --sort-output --project=qamqor -o locales/messages.pot .
+	$(BIN)/pybabel extract -F babel.cfg -k _ -k __ -k N_ -k pgettext:1c,2 -k ngettext:1,2 --no-location --sort-output --project=qamqor -o locales/messages.pot .
 	$(BIN)/pybabel update -i locales/messages.pot -d locales -D messages --no-fuzzy-matching --ignore-obsolete
 
 # Each .mo is rebuilt only when its .po changed (make run stays quiet otherwise).

@@ -61,7 +61,7 @@ async def test_a_plugged_in_feature_gets_every_hook(
     await user.send("/help")
     assert "/note — Keep a note" in user.last_text
     await other.send("/note hello")  # the feature's role filter, and the shared refusal
-    assert other.last_text.startswith("Sorry, /note is only for: Volunteer")
+    assert other.last_text.startswith("Sorry, /note is only for volunteers.")
 
     await user.send("/mydata")
     _, body, _ = await user.document()

@@ -239,7 +239,7 @@ async def test_command_of_another_role_is_refused(app: App, make_user: MakeUser,
     volunteer = make_user()
     await registered(app, volunteer, Role.VOLUNTEER)
     await volunteer.send("/invite")
-    assert volunteer.last_text.startswith("Sorry, /invite is only for: Administrator")
+    assert volunteer.last_text.startswith("Sorry, /invite is only for administrators.")
     assert await db.count(Invite) == 0
     await volunteer.press_data("inv_role:admin")  # a forged admin button
     assert volunteer.alerts()[-1] == "This button is out of date."

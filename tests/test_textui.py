@@ -39,7 +39,7 @@ def roles() -> InlineKeyboardMarkup:
         ("🙋 Volunteer (camp leader)", "role:volunteer"),
         ("👪 Parent", "role:parent"),
         ("🧑‍🏫 Teacher", "role:teacher"),
-        ("🧹 Palace staff", "role:staff"),
+        ("🏛 Palace staff", "role:staff"),
     ]
     rows = [[InlineKeyboardButton(text=text, callback_data=data)] for text, data in labels]
     return InlineKeyboardMarkup(inline_keyboard=rows)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import assert_never
 
+from aiogram.utils.i18n import get_i18n
 from aiogram.utils.i18n import gettext as _
 
 from services.roles import Role
@@ -20,9 +21,35 @@ def role_label(role: Role) -> str:
         case Role.PARENT:
             return _("Parent")
         case Role.DUTY_OFFICER:
-            return _("Duty (sanitary) officer")
+            return _("Responsible for sanitary rules")
         case Role.VOLUNTEER:
             return _("Volunteer")
+        case _:
+            assert_never(role)
+
+
+def pgettext(context: str, message: str) -> str:
+    """A message whose translation depends on where it stands (a case ending, for one)."""
+    i18n = get_i18n()
+    translations = i18n.locales.get(i18n.current_locale)
+    return translations.pgettext(context, message) if translations else message
+
+
+def role_audience(role: Role) -> str:
+    """The people of a role, as in "/invite is only for administrators" (ru: dative)."""
+    match role:
+        case Role.ADMIN:
+            return pgettext("only for", "administrators")
+        case Role.COORDINATOR:
+            return pgettext("only for", "regional coordinators")
+        case Role.TEACHER:
+            return pgettext("only for", "teachers")
+        case Role.PARENT:
+            return pgettext("only for", "parents")
+        case Role.DUTY_OFFICER:
+            return pgettext("only for", "those responsible for sanitary rules")
+        case Role.VOLUNTEER:
+            return pgettext("only for", "volunteers")
         case _:
             assert_never(role)
 

@@ -9,7 +9,7 @@ from aiogram.filters import Filter
 from aiogram.types import Message
 from aiogram.utils.i18n import gettext as _
 
-from handlers.common.labels import role_label
+from handlers.common.labels import role_audience
 from handlers.common.menu import Menu
 from handlers.common.steps import RESUMES
 
@@ -28,9 +28,9 @@ class RoleCommand(Filter):
 
 async def cmd_not_your_role(message: Message, command_name: str, menu: Menu) -> None:
     """Names the roles the command belongs to; nothing is done."""
-    roles = ", ".join(sorted(role_label(r) for r in menu.role_commands.get(command_name) or ()))
+    roles = ", ".join(sorted(role_audience(r) for r in menu.role_commands.get(command_name) or ()))
     await message.answer(
-        _("Sorry, /{command} is only for: {roles}. /help shows your commands.").format(
+        _("Sorry, /{command} is only for {roles}. /help shows your commands.").format(
             command=command_name, roles=roles
         )
     )

@@ -148,7 +148,7 @@ async def finish(
     await bot.send_message(
         chat,
         _(
-            "Invite for: {who}\nFor one person, valid until {until}. Open the link:\n{links}\n"
+            "Invite for: {who}\nSingle use. Valid until: {until}.\nOpen the link:\n{links}\n"
             "or send this to the bot: /start {code}"
         ).format(
             who=who,

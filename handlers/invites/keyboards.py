@@ -34,6 +34,8 @@ def scope_prompt(kind: ScopeKind) -> str:
     prompts = {
         ScopeKind.REGION: _("Which region will the coordinator lead?"),
         ScopeKind.CLUB: _("Which club will the teacher teach?"),
-        ScopeKind.SITE: _("Which building will the duty officer look after?"),
+        ScopeKind.SITE: _(
+            "Which building will the person responsible for sanitary rules look after?"
+        ),
     }
     return prompts[kind]

@@ -36,5 +36,5 @@ def who_are_you() -> InlineKeyboardMarkup:
     builder.button(text=_("🙋 Volunteer (camp leader)"), callback_data=WhoCb(who=Who.VOLUNTEER))
     builder.button(text=_("👪 Parent"), callback_data=WhoCb(who=Who.PARENT))
     builder.button(text=_("🧑‍🏫 Teacher"), callback_data=WhoCb(who=Who.TEACHER))
-    builder.button(text=_("🧹 Palace staff"), callback_data=WhoCb(who=Who.STAFF))
+    builder.button(text=_("🏛 Palace staff"), callback_data=WhoCb(who=Who.STAFF))
     return inline(builder.adjust(1))
