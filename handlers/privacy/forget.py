@@ -3,6 +3,8 @@
 | state   | expects             | next                               |
 |---------|---------------------|------------------------------------|
 | confirm | delete / keep       | everything deleted, or nothing     |
+The only administrator is told what to do first, instead of being asked, and again at
+the confirmation if they became the only one meanwhile (nothing is deleted).
 """
 
 from __future__ import annotations
@@ -22,10 +24,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.common.keyboards import inline
 from handlers.common.mappers import chat_of
-from services.errors import NotRegistered
+from services.errors import LastAdmin, NotRegistered
 from services.hooks import Hooks
 from services.people import Actor
-from services.personal_data import forget_person
+from services.personal_data import check_forget, forget_person
 
 
 class ForgetFlow(StatesGroup):
@@ -43,10 +45,26 @@ def confirm_keyboard() -> InlineKeyboardMarkup:
     return inline(builder.adjust(1))
 
 
-async def cmd_forget(message: Message, state: FSMContext, actor: Actor | None) -> None:
+def last_admin_text() -> str:
+    return _(
+        "You are the only administrator, so your data cannot be deleted yet: nobody would be "
+        "left to manage Qamqor. First invite another administrator with /invite (choose "
+        "“Administrator”); once they have opened the link, send /forget again."
+    )
+
+
+async def cmd_forget(
+    message: Message, state: FSMContext, session: AsyncSession, actor: Actor | None
+) -> None:
     """Asks for confirmation before deleting anything."""
     if actor is None:
         await message.answer(_("We store nothing about you: you have not registered."))
+        return
+    try:
+        await check_forget(session, actor.person_id)
+    except LastAdmin:
+        await state.clear()
+        await message.answer(last_admin_text())
         return
     await state.set_state(ForgetFlow.confirm)
     await message.answer(
@@ -71,9 +89,13 @@ async def cb_forget_confirmed(
     await state.clear()
     chat = chat_of(query)
     if actor is not None:
-        # Deleted meanwhile from another channel: the outcome is the same.
-        with suppress(NotRegistered):
-            await forget_person(session, actor.person_id, hooks)
+        try:
+            # Deleted meanwhile from another channel: the outcome is the same.
+            with suppress(NotRegistered):
+                await forget_person(session, actor.person_id, hooks)
+        except LastAdmin:  # the other administrator left after /forget was asked
+            await bot.send_message(chat, last_admin_text())
+            return
     await bot.delete_my_commands(scope=BotCommandScopeChat(chat_id=chat))
     await bot.send_message(
         chat,
