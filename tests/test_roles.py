@@ -146,6 +146,9 @@ async def test_admin_cancels_an_open_invite_and_its_code_fails(
     assert label.startswith("✖️ Administrator · until ")
     await admin.send("the first one")
     assert admin.buttons() == [label]
+    await admin.send("/staff")  # another admin command inside the list: it works
+    assert admin.buttons() == ["Гүлнар · Administrator"]
+    await admin.send("/invites")
     await admin.press("Administrator")
     assert admin.last_text == "Cancelled: the invite for Administrator. Its link no longer works."
     invite = await db.scalar(select(Invite).where(Invite.code == code))
@@ -229,3 +232,23 @@ async def test_an_admin_may_give_up_the_role_while_another_keeps_it(
         assert "staff" not in admin.menu()
     await admin.send("/staff")
     assert admin.last_text.startswith("Sorry, /staff is only for: Administrator")
+
+
+async def test_staff_list_pages_nine_at_a_time(app: App, make_user: MakeUser, db: Db) -> None:
+    admin = make_user("Айдана", "en")
+    await registered(app, admin, Role.ADMIN)
+    for n in range(10):
+        await registered(app, make_user(f"Педагог {n:02}"), Role.TEACHER)
+    await admin.send("/staff")
+    first = admin.buttons()
+    assert len(first) == 10 and first[-1] == "More ▸"
+    assert first[0] == "Айдана · Administrator"
+    await admin.press("More")
+    assert admin.buttons() == ["Педагог 08 · Teacher — Robotics", "Педагог 09 · Teacher — Robotics"]
+    await admin.send("which?")  # the page shown last, again
+    assert admin.buttons() == ["Педагог 08 · Teacher — Robotics", "Педагог 09 · Teacher — Robotics"]
+    await admin.press("Педагог 09")
+    await admin.press("Teacher")
+    await admin.press("Yes, revoke it")
+    teacher_id = await person_named(db, "Педагог 09")
+    assert await roles_of(db, teacher_id) == []

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import assert_never
 
-from aiogram import Bot, Router
+from aiogram import Bot, F, Router
 from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
@@ -133,5 +133,8 @@ def make_router() -> Router:
     router.callback_query.register(
         cb_cancel_invite, StateFilter(OpenInvitesFlow.pick), CancelInviteCb.filter()
     )
-    router.message.register(pick_expected, StateFilter(OpenInvitesFlow.pick))
+    # Commands go on: /staff, /role and the like come after this feature and must still work.
+    router.message.register(
+        pick_expected, StateFilter(OpenInvitesFlow.pick), ~F.text.startswith("/")
+    )
     return router
