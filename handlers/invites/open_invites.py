@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import assert_never
 
-from aiogram import Bot, F, Router
+from aiogram import Bot, Router
 from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
@@ -122,6 +122,10 @@ async def pick_expected(
     await ask_pick(bot, message.chat.id, invites, page, actor.locale)
 
 
+async def not_a_command(message: Message) -> bool:
+    return not (message.text or "").startswith("/")
+
+
 def make_router() -> Router:
     router = Router(name=__name__)
     router.message.filter(HasRole(Role.ADMIN))
@@ -134,7 +138,5 @@ def make_router() -> Router:
         cb_cancel_invite, StateFilter(OpenInvitesFlow.pick), CancelInviteCb.filter()
     )
     # Commands go on: /staff, /role and the like come after this feature and must still work.
-    router.message.register(
-        pick_expected, StateFilter(OpenInvitesFlow.pick), ~F.text.startswith("/")
-    )
+    router.message.register(pick_expected, StateFilter(OpenInvitesFlow.pick), not_a_command)
     return router
