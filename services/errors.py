@@ -24,3 +24,8 @@ class NotAllowed(DomainError):
 
 class UnknownLocale(DomainError):
     pass
+
+
+class LastAdmin(DomainError):
+    """The only administrator would stop being one (revoked, or forgotten): refused, so that
+    Qamqor always has someone who can hand out staff roles."""

@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from services.admins import check_not_last_admin, keep_an_admin
 from services.errors import NotRegistered
 from services.hooks import Hooks
 from services.uow import reading, unit_of_work
@@ -83,9 +84,11 @@ async def forget_person(session: AsyncSession, person_id: int, hooks: Sequence[H
     """Delete the person and everything hanging on them, in one commit.
 
     Accounts, roles, consents, children and queued messages cascade from the person's row;
-    each feature's `forget` deletes what is keyed otherwise (a phone number, say) first.
+    each feature's `forget` deletes what is keyed otherwise (a phone number, say) first. The
+    only administrator is refused (LastAdmin), checked under a lock on the admin grants.
     """
     async with unit_of_work(session):
+        await keep_an_admin(session, person_id)
         for feature in hooks:
             if feature.forget is not None:
                 await feature.forget(session, person_id)
@@ -93,3 +96,8 @@ async def forget_person(session: AsyncSession, person_id: int, hooks: Sequence[H
         people_changed(session, persons=[person_id])
         if getattr(deleted, "rowcount", 0) == 0:
             raise NotRegistered()
+
+
+async def check_forget(session: AsyncSession, person_id: int) -> None:
+    """Before asking "delete everything?": raises LastAdmin for the only administrator."""
+    await check_not_last_admin(session, person_id)

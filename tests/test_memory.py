@@ -80,6 +80,8 @@ async def test_a_change_committed_anywhere_reaches_the_next_update(
     await member.send("/help")
     assert "/invite" in member.last_text and "Администратор" in member.last_text
 
+    other = TelegramUser(app.dispatcher, bot, standin, 42, "Гүлнар", "en")
+    await registered(app, other, Role.ADMIN)  # the only administrator cannot be forgotten
     async with db.sessions() as session:
         await forget_person(session, person_id, app.assembly.hooks)
     await member.send("/help")

@@ -32,7 +32,8 @@ from bot.app import App
 from handlers.onboarding.callbacks import ConsentCb, LanguageCb, Who, WhoCb
 from services.channels import Channel
 from services.consent import consent_for
-from services.errors import AlreadyRegistered
+from services.errors import AlreadyRegistered, LastAdmin, NotAllowed
+from services.grants.staff import revoke_grant
 from services.invites.invites import InviteProblem, create_invite, redeem_as_member
 from services.linking.linking import LinkProblem, offer_link, redeem_link
 from services.linking.tries import MAX_FAILURES
@@ -42,6 +43,7 @@ from services.messaging.outbox import mark_sent_many
 from services.messaging.statuses import DeliveryStatus
 from services.onboarding.registration import Newcomer, register
 from services.people import Actor
+from services.personal_data import forget_person
 from services.roles import Role, Scope
 from services.scheduling import enqueue_due
 from storage.base import utcnow
@@ -224,6 +226,68 @@ async def test_linking_an_account_while_it_registers_ends_without_error(app: App
         )
         == 1
     )
+
+
+async def admin(app: App, external_id: str) -> int:
+    """A registered administrator; their person id."""
+    person_id = (await person(app, external_id)).person_id
+    code = await admin_invite(app)
+    async with app.session_factory() as session:
+        await redeem_as_member(session, person_id, code, "en")
+    return person_id
+
+
+async def admin_grant(db: Db, person_id: int) -> int:
+    return int(
+        await db.scalar(
+            select(RoleGrant.id).where(
+                RoleGrant.person_id == person_id, RoleGrant.role == Role.ADMIN
+            )
+        )
+    )
+
+
+async def count_admins(db: Db) -> int:
+    return int(
+        await db.scalar(
+            select(func.count()).select_from(RoleGrant).where(RoleGrant.role == Role.ADMIN)
+        )
+    )
+
+
+async def test_the_two_last_admins_forgetting_themselves_at_once_leave_one(
+    app: App, db: Db
+) -> None:
+    """Defect: each /forget counts the admins, sees two and deletes its person: both go and
+    nobody is left to invite anyone. The admin grants are locked before counting."""
+    first, second = await admin(app, "6001"), await admin(app, "6002")
+    hooks = app.assembly.hooks
+
+    def forget(person_id: int) -> Any:
+        return in_session(app, lambda s: forget_person(s, person_id, hooks))
+
+    racers = [forget(first), forget(second)]
+    outcomes = await race(app, "LOCK TABLE role_grant IN SHARE MODE", racers)
+    assert await count_admins(db) == 1
+    assert sorted(type(o).__name__ for o in outcomes) == ["LastAdmin", "NoneType"], outcomes
+    assert await db.count(Person) == 1
+
+
+async def test_two_admins_revoking_each_other_at_once_leave_one(app: App, db: Db) -> None:
+    """Defect: each revocation sees two admins and removes the other's role: none is left.
+    The second waits for the first, then is refused (it is no longer an admin, or it would
+    remove the last one)."""
+    first, second = await admin(app, "6101"), await admin(app, "6102")
+    first_grant, second_grant = await admin_grant(db, first), await admin_grant(db, second)
+
+    def revoke(revoker: int, grant: int) -> Any:
+        return in_session(app, lambda s: revoke_grant(s, revoker, grant, "en", lambda _: ""))
+
+    racers = [revoke(first, second_grant), revoke(second, first_grant)]
+    outcomes = await race(app, "LOCK TABLE role_grant IN SHARE MODE", racers)
+    assert await count_admins(db) == 1
+    refused = [o for o in outcomes if isinstance(o, BaseException)]
+    assert len(refused) == 1 and isinstance(refused[0], LastAdmin | NotAllowed), outcomes
 
 
 async def sent_message(app: App, sid: str) -> None:

@@ -44,11 +44,17 @@ class Asking:
     async def send(
         self, text: str, reply_markup: InlineKeyboardMarkup | ReplyKeyboardMarkup | None = None
     ) -> None:
-        body = f"{self.hint}\n\n{text}" if self.hint else text
-        await self.bot.send_message(self.chat_id, body, reply_markup=reply_markup)
+        await self.bot.send_message(
+            self.chat_id, with_lead(self.hint, text), reply_markup=reply_markup
+        )
 
 
 Ask = Callable[[Asking], Awaitable[None]]
+
+
+def with_lead(lead: str, question: str) -> str:
+    """The question under a line saying why it is asked again."""
+    return f"{lead}\n\n{question}" if lead else question
 
 
 def retry_hint(channel: Channel) -> str:

@@ -19,3 +19,11 @@ class InviteScopeCb(CallbackData, prefix="inv_scope"):
 
 class InvitePageCb(CallbackData, prefix="inv_page"):
     page: Page
+
+
+class CancelInviteCb(CallbackData, prefix="inv_cancel"):
+    id: DbId
+
+
+class OpenInvitesPageCb(CallbackData, prefix="inv_open_page"):
+    page: Page

@@ -6,10 +6,18 @@ from aiogram.types import InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
+from handlers.common.fmt import local_date
 from handlers.common.keyboards import inline, paged
 from handlers.common.labels import role_label
-from handlers.invites.callbacks import InvitePageCb, InviteRoleCb, InviteScopeCb
+from handlers.invites.callbacks import (
+    CancelInviteCb,
+    InvitePageCb,
+    InviteRoleCb,
+    InviteScopeCb,
+    OpenInvitesPageCb,
+)
 from services.invites.directory import Named
+from services.invites.open_invites import OpenInvite
 from services.roles import SCOPE_OF_ROLE, ScopeKind
 
 
@@ -39,3 +47,25 @@ def scope_prompt(kind: ScopeKind) -> str:
         ),
     }
     return prompts[kind]
+
+
+def invite_label(invite: OpenInvite) -> str:
+    """ "Teacher — Robotics", or "Administrator" (as /invite names it)."""
+    who = role_label(invite.role)
+    return f"{who} — {invite.place}" if invite.place else who
+
+
+def open_invites_keyboard(
+    invites: list[OpenInvite], page: int, locale: str
+) -> InlineKeyboardMarkup:
+    return paged(
+        invites,
+        page,
+        lambda invite: (
+            _("✖️ {invite} · until {date}").format(
+                invite=invite_label(invite), date=local_date(invite.expires_at, locale)
+            ),
+            CancelInviteCb(id=invite.id),
+        ),
+        lambda next_page: OpenInvitesPageCb(page=next_page),
+    )

@@ -13,3 +13,16 @@ from aiogram.fsm.state import State, StatesGroup
 class InviteFlow(StatesGroup):
     role = State()
     scope = State()
+
+
+class OpenInvitesFlow(StatesGroup):
+    """/invites for administrators (diagram: docs/flows/invites.mmd).
+
+    | state | expects                        | next                                        |
+    |-------|--------------------------------|---------------------------------------------|
+    | pick  | an invite button, or "More"    | that invite cancelled (its code stops       |
+    |       |                                | working at once); done                      |
+    Anything else re-asks with the list; /cancel leaves.
+    """
+
+    pick = State()

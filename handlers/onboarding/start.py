@@ -23,6 +23,7 @@ from handlers.onboarding import keyboards
 from handlers.onboarding.callbacks import ConsentCb, LanguageCb, Who, WhoCb
 from handlers.onboarding.states import StartFlow
 from handlers.onboarding.texts import GREETING, consent_question, consent_text, help_text
+from handlers.roles.offer import offer_first_role
 from services.channels import Channel
 from services.consent import consent_for
 from services.errors import AlreadyRegistered
@@ -53,6 +54,7 @@ async def cmd_start(
         if code is None:
             await message.answer(_("Welcome back, {name}!").format(name=actor.full_name))
             await message.answer(help_text(menu, actor.roles))
+            await offer_first_role(bot, message.chat.id, state, actor.roles)
             return
         try:
             view = await redeem_as_member(session, actor.person_id, code, actor.locale)
@@ -186,6 +188,7 @@ async def cb_role(
     roles = registration.actor.roles
     await bot.send_message(chat, help_text(menu, roles))
     await menu.publish(bot, chat, roles, i18n, locale)
+    await offer_first_role(bot, chat, state, roles)
 
 
 def who_are_you_question() -> str:

@@ -21,4 +21,5 @@ feature = Feature(
         MenuCommand("mydata", N_("See everything stored about me"), rank=80),
         MenuCommand("forget", N_("Delete my data"), rank=81),
     ),
+    steps=forget.STEPS,
 )

@@ -3,6 +3,8 @@
 | state   | expects             | next                               |
 |---------|---------------------|------------------------------------|
 | confirm | delete / keep       | everything deleted, or nothing     |
+The only administrator is told what to do first, instead of being asked, and again at
+the confirmation if they became the only one meanwhile (nothing is deleted).
 """
 
 from __future__ import annotations
@@ -22,10 +24,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.common.keyboards import inline
 from handlers.common.mappers import chat_of
-from services.errors import NotRegistered
+from handlers.common.steps import Ask, Asking
+from services.errors import LastAdmin, NotRegistered
 from services.hooks import Hooks
 from services.people import Actor
-from services.personal_data import forget_person
+from services.personal_data import check_forget, forget_person
 
 
 class ForgetFlow(StatesGroup):
@@ -43,19 +46,36 @@ def confirm_keyboard() -> InlineKeyboardMarkup:
     return inline(builder.adjust(1))
 
 
-async def cmd_forget(message: Message, state: FSMContext, actor: Actor | None) -> None:
+def last_admin_text() -> str:
+    return _(
+        "You are the only administrator, so your data cannot be deleted yet: nobody would be "
+        "left to manage Qamqor. First invite another administrator with /invite (choose "
+        "“Administrator”); once they have opened the link, send /forget again."
+    )
+
+
+def confirm_question() -> str:
+    return _(
+        "This deletes your registration, roles, consents, children's records and scheduled "
+        "messages. It cannot be undone. Delete everything?"
+    )
+
+
+async def cmd_forget(
+    message: Message, state: FSMContext, session: AsyncSession, actor: Actor | None
+) -> None:
     """Asks for confirmation before deleting anything."""
     if actor is None:
         await message.answer(_("We store nothing about you: you have not registered."))
         return
+    try:
+        await check_forget(session, actor.person_id)
+    except LastAdmin:
+        await state.clear()
+        await message.answer(last_admin_text())
+        return
     await state.set_state(ForgetFlow.confirm)
-    await message.answer(
-        _(
-            "This deletes your registration, roles, consents, children's records and scheduled "
-            "messages. It cannot be undone. Delete everything?"
-        ),
-        reply_markup=confirm_keyboard(),
-    )
+    await message.answer(confirm_question(), reply_markup=confirm_keyboard())
 
 
 async def cb_forget_confirmed(
@@ -71,9 +91,13 @@ async def cb_forget_confirmed(
     await state.clear()
     chat = chat_of(query)
     if actor is not None:
-        # Deleted meanwhile from another channel: the outcome is the same.
-        with suppress(NotRegistered):
-            await forget_person(session, actor.person_id, hooks)
+        try:
+            # Deleted meanwhile from another channel: the outcome is the same.
+            with suppress(NotRegistered):
+                await forget_person(session, actor.person_id, hooks)
+        except LastAdmin:  # the other administrator left after /forget was asked
+            await bot.send_message(chat, last_admin_text())
+            return
     await bot.delete_my_commands(scope=BotCommandScopeChat(chat_id=chat))
     await bot.send_message(
         chat,
@@ -88,12 +112,11 @@ async def cb_forget_declined(query: CallbackQuery, state: FSMContext, bot: Bot) 
     await bot.send_message(chat_of(query), _("Nothing was deleted."))
 
 
-async def forget_expected(message: Message) -> None:
-    """Anything but the two buttons while confirming deletion."""
-    await message.answer(
-        _("Please press one of the buttons: delete everything, or keep your data."),
-        reply_markup=confirm_keyboard(),
-    )
+async def ask_confirm(asking: Asking) -> None:
+    await asking.send(confirm_question(), confirm_keyboard())
+
+
+STEPS: dict[State, Ask] = {ForgetFlow.confirm: ask_confirm}
 
 
 def make_router() -> Router:
@@ -105,5 +128,4 @@ def make_router() -> Router:
     router.callback_query.register(
         cb_forget_declined, StateFilter(ForgetFlow.confirm), ForgetCb.filter(F.confirm.is_(False))
     )
-    router.message.register(forget_expected, StateFilter(ForgetFlow.confirm))
     return router

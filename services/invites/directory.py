@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -69,6 +70,26 @@ async def scope_exists(session: AsyncSession, scope: Scope) -> bool:
     if model is None:
         return False
     return await session.scalar(select(model.id).where(model.id == scope.id)) is not None
+
+
+async def place_names(
+    session: AsyncSession, scopes: Iterable[Scope], locale: str
+) -> dict[Scope, str]:
+    """The names of many places at once (a query per kind, not per place), in the caller's
+    transaction; a place without a name, or no scope at all, is left out."""
+    wanted: dict[ScopeKind, set[int]] = {}
+    for scope in scopes:
+        if scope.kind is not None and scope.id is not None:
+            wanted.setdefault(scope.kind, set()).add(scope.id)
+    names: dict[Scope, str] = {}
+    if ids := wanted.get(ScopeKind.REGION):
+        for region in await session.scalars(select(Region).where(Region.id.in_(ids))):
+            names[Scope(ScopeKind.REGION, region.id)] = region_name(region, locale)
+    for kind, model in ((ScopeKind.CLUB, Club), (ScopeKind.SITE, Site)):
+        if ids := wanted.get(kind):
+            rows = await session.execute(select(model.id, model.name).where(model.id.in_(ids)))
+            names.update({Scope(kind, id_): name for id_, name in rows.all()})
+    return names
 
 
 def region_name(region: Region, locale: str) -> str:
