@@ -55,3 +55,12 @@ async def some_scope(session: AsyncSession, role: Role) -> Scope:
         await session.flush()
         existing = row.id
     return Scope(kind, existing)
+
+
+def asked_again(user: object, question: str) -> str:
+    """A step's question after an answer that does not fit: how to answer on this channel."""
+    if getattr(user, "channel", None) == "whatsapp":
+        hint = "Please reply with the number of your choice, or send /cancel."
+    else:
+        hint = "Please tap one of the buttons below, or send /cancel."
+    return f"{hint}\n\n{question}"

@@ -13,7 +13,7 @@ from services.roles import Role
 from storage.models.invites import Invite
 from storage.models.people import ChannelIdentity, ConsentRecord, Person, RoleGrant
 from storage.models.whatsapp import WhatsAppChat
-from tests.builders import registered
+from tests.builders import asked_again, registered
 from tests.conftest import ChatUser, Db, MakeUser
 from tests.driver import TelegramUser
 
@@ -327,7 +327,7 @@ async def test_forget_deletes_me_after_confirmation(app: App, make_user: MakeUse
     await registered(app, user, Role.PARENT)
     await user.send("/forget")
     await user.send("what?")
-    assert user.last_text.startswith("Please press one of the buttons")
+    assert user.last_text.startswith(asked_again(user, "This deletes your registration"))
     await user.press("No, keep my data")
     assert user.last_text == "Nothing was deleted."
     assert await db.count(Person) == 1
