@@ -8,7 +8,10 @@ DEFAULT_LOCALE = "kk"
 
 def guess_locale(language_code: str | None) -> str:
     """Telegram's language_code ("ru", "en-US", "kk") mapped to ours; Kazakh when unknown."""
-    if not language_code:
-        return DEFAULT_LOCALE
-    base = language_code.split("-")[0].lower()
-    return base if base in SUPPORTED_LOCALES else DEFAULT_LOCALE
+    return known_locale(language_code) or DEFAULT_LOCALE
+
+
+def known_locale(language_code: str | None) -> str | None:
+    """Ours, when the person's language_code names one; None for "de", or for none at all."""
+    base = (language_code or "").split("-")[0].lower()
+    return base if base in SUPPORTED_LOCALES else None

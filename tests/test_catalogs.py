@@ -8,9 +8,14 @@ from pathlib import Path
 
 import pytest
 from babel.messages.catalog import Catalog, Message
+from babel.messages.extract import extract_from_dir
+from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.pofile import read_po
 
-LOCALES = Path(__file__).resolve().parent.parent / "locales"
+ROOT = Path(__file__).resolve().parent.parent
+LOCALES = ROOT / "locales"
+# The Makefile's `locales-extract` keywords.
+KEYWORDS = {"_": None, "__": None, "N_": None, "ngettext": (1, 2), "pgettext": ((1, "c"), 2)}
 TRANSLATED = ("kk", "ru")
 
 # What stays Latin in a Kazakh or Russian text: names of products and programmes, and codes.
@@ -68,6 +73,26 @@ def problems(entries: Catalog) -> list[str]:
 @pytest.mark.parametrize("locale", TRANSLATED)
 def test_every_kazakh_and_russian_text_is_translated(locale: str) -> None:
     assert problems(catalog(locale)) == []
+
+
+def in_the_code() -> set[tuple[str | None, str]]:
+    """Every message the code marks for translation, found as `make locales-extract` does."""
+    with (ROOT / "babel.cfg").open() as config:
+        method_map, options_map = parse_mapping_cfg(config)  # type: ignore[no-untyped-call]
+    found = set()
+    for _file, _line, message, _comments, context in extract_from_dir(
+        str(ROOT), method_map, options_map, keywords=KEYWORDS
+    ):
+        found.add((context, message[0] if isinstance(message, tuple) else message))
+    return found
+
+
+@pytest.mark.parametrize("locale", ("kk", "ru", "en"))
+def test_every_message_in_the_code_is_in_the_catalog(locale: str) -> None:
+    """A string added without `make locales-extract` would reach people in English."""
+    entries = catalog(locale)
+    listed = {(m.context, m.id[0] if isinstance(m.id, tuple) else m.id) for m in entries if m.id}
+    assert sorted(in_the_code() - listed, key=str) == []
 
 
 def test_the_english_catalog_has_every_message() -> None:

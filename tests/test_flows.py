@@ -177,6 +177,8 @@ async def test_global_commands_work_during_onboarding_and_the_step_goes_on(
     consent = user.buttons()
     await user.send("/help")
     assert user.texts()[-2].startswith("You are registering: answer the question below")
+    # The long text is above already: the question alone, with its options.
+    assert user.last_text == "Do you agree to the processing of your data as described above?"
     assert user.buttons() == consent
     await user.send("/mydata")
     assert user.texts()[-2] == "We store nothing about you: you have not registered."

@@ -35,6 +35,7 @@ from services.consent import consent_for
 from services.errors import AlreadyRegistered, LastAdmin, NotAllowed
 from services.grants.staff import revoke_grant
 from services.invites.invites import InviteProblem, create_invite, redeem_as_member
+from services.invites.open_invites import cancel_invite
 from services.linking.linking import LinkProblem, offer_link, redeem_link
 from services.linking.tries import MAX_FAILURES
 from services.messaging.delivery import record_status
@@ -412,3 +413,33 @@ async def test_tap_and_cancel_at_once_end_without_error(
     await tap
     assert not [t for t in user.texts() if t.startswith("Something went wrong")]
     assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+
+
+async def test_cancelling_an_invite_while_it_is_redeemed_ends_one_way_only(
+    app: App, db: Db
+) -> None:
+    """An admin cancels an invite at the moment a member opens it: either the member got the
+    role and the cancel says it was used, or the cancel won and the member is refused; never
+    both a grant and a cancelled invite."""
+    member = (await person(app, "redeemer")).person_id
+    code = await admin_invite(app)
+    invite_id = await db.scalar(select(Invite.id).where(Invite.code == code))
+    admins = frozenset({Role.ADMIN})
+
+    redeem = in_session(app, lambda s: redeem_as_member(s, member, code, "en"))
+    cancel = in_session(app, lambda s: cancel_invite(s, admins, invite_id, "en"))
+    outcomes = await race(app, "LOCK TABLE invite IN SHARE MODE", [redeem, cancel])
+    problems = [o for o in outcomes if isinstance(o, InviteProblem)]
+    assert len(problems) == 1, outcomes
+    assert not [o for o in outcomes if isinstance(o, Exception) and o not in problems]
+    invite = await db.scalar(select(Invite).where(Invite.id == invite_id))
+    granted = await db.scalar(
+        select(func.count())
+        .select_from(RoleGrant)
+        .where(RoleGrant.person_id == member)
+        .where(RoleGrant.role == Role.ADMIN)
+    )
+    if invite.revoked_at is not None:
+        assert granted == 0 and invite.uses == 0
+    else:
+        assert granted == 1 and invite.uses == 1

@@ -3,12 +3,13 @@ end through the real Dispatcher on every channel."""
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from bot.app import App
 from services.roles import Role
 from storage.models.invites import Invite
 from storage.models.messaging import OutboxMessage
+from storage.models.org import Club
 from storage.models.people import ChannelIdentity, ConsentRecord, Person, RoleGrant
 from tests.builders import asked_again, registered
 from tests.conftest import Db, MakeUser
@@ -33,8 +34,13 @@ async def test_teacher_without_invite_becomes_a_parent_later(
     await user.press("Teacher")
     assert any("invite link" in text for text in user.texts()[-3:])
     assert user.last_text.startswith("Meanwhile you can take part as a parent or a volunteer")
-    assert user.buttons() == ["👪 Parent", "🙋 Volunteer (camp leader)"]
+    assert user.buttons() == ["👪 Parent", "🙋 Volunteer (camp leader)", "Not now"]
     person_id = await person_named(db, "Ерлан")
+    assert await roles_of(db, person_id) == []
+    await user.press("Not now")  # a way out that adds nothing
+    assert user.last_text == "All right. /role adds a role whenever you like."
+    await user.send("thanks")
+    assert user.last_text == "Sorry, I didn't understand. /help shows what I can do."
     assert await roles_of(db, person_id) == []
 
     await user.send("/help")  # the offer is not a trap: commands still work
@@ -59,7 +65,7 @@ async def test_teacher_without_invite_becomes_a_parent_later(
 
     await user.send("/role")  # only what she lacks is offered
     assert user.texts()[-2].startswith("Your roles: Parent.")
-    assert user.buttons() == ["🙋 Volunteer (camp leader)"]
+    assert user.buttons() == ["🙋 Volunteer (camp leader)", "Not now"]
     await user.press("Volunteer")
     assert await roles_of(db, person_id) == ["parent", "volunteer"]
     await user.send("/role")
@@ -74,7 +80,7 @@ async def test_role_reasks_with_its_options_and_refuses_staff_roles(
     await user.send("/role")
     await user.send("I want to be a teacher")
     assert user.last_text == asked_again(user, "Which role would you like to add?")
-    assert user.buttons() == ["👪 Parent"]
+    assert user.buttons() == ["👪 Parent", "Not now"]
     await user.press_data("add_role:teacher")  # a forged button
     assert user.alerts()[-1] == "This button is out of date."
     await user.press_data("add_role:volunteer")  # held already (another channel, say)
@@ -258,3 +264,73 @@ async def test_staff_list_pages_nine_at_a_time(app: App, make_user: MakeUser, db
     await admin.press("Yes, revoke it")
     teacher_id = await person_named(db, "Педагог 09")
     assert await roles_of(db, teacher_id) == []
+
+
+async def test_staff_list_reads_in_the_admins_language_and_alphabet(
+    app: App, make_user: MakeUser, db: Db
+) -> None:
+    """A Russian-reading admin sees the club's Russian name, and Ә sorts after А, not after Я
+    (code-point order would put "Әсем" last)."""
+    async with db.sessions() as session:
+        session.add(
+            Club(
+                name="Домбыра",
+                name_kk="Домбыра үйірмесі",
+                name_ru="Кружок домбры",
+                name_en="Dombra club",
+            )
+        )
+        await session.commit()
+    admin = make_user("Гүлнар", "ru")
+    await registered(app, admin, Role.ADMIN, locale="ru")
+    for name in ("Ярослав", "Әсем", "Болат", "Айгерім"):
+        await registered(app, make_user(name, "ru"), Role.TEACHER, locale="ru")
+    await admin.send("/staff")
+    assert admin.buttons() == [
+        "Айгерім · Педагог — Кружок домбры",
+        "Әсем · Педагог — Кружок домбры",
+        "Болат · Педагог — Кружок домбры",
+        "Гүлнар · Администратор",
+        "Ярослав · Педагог — Кружок домбры",
+    ]
+
+
+async def test_an_admin_who_loses_the_role_mid_list_is_shown_nothing_more(
+    app: App, make_user: MakeUser
+) -> None:
+    first, second = make_user("Гүлнар", "en"), make_user("Бақыт", "en")
+    await registered(app, first, Role.ADMIN)
+    await registered(app, second, Role.ADMIN)
+    await first.send("/staff")
+    await second.send("/staff")
+    await second.press("Гүлнар")
+    await second.press("Administrator")
+    await second.press("Yes, revoke it")
+    sent = len(first.texts())
+    await first.send("someone")  # the list would be asked again: not to a non-admin
+    assert first.texts()[sent:] == ["Sorry, I didn't understand. /help shows what I can do."]
+    await first.send("/help")
+    assert "Бақыт" not in " ".join(first.texts()[sent:])
+
+
+async def test_after_cancelling_an_invite_the_rest_are_offered_again(
+    app: App, make_user: MakeUser, db: Db
+) -> None:
+    admin = make_user("Гүлнар", "en")
+    await registered(app, admin, Role.ADMIN)
+    await registered(app, make_user(), Role.TEACHER)  # a club for a teacher's invite
+    await admin.send("/invite")
+    await admin.press("Administrator")
+    await admin.send("/invite")
+    await admin.press("Teacher")
+    await admin.press("Robotics")
+    await admin.send("/invites")
+    assert len(admin.buttons()) == 2
+    await admin.press("Administrator")
+    assert admin.texts()[-2].startswith("Cancelled: the invite for Administrator.")
+    [left] = admin.buttons()
+    assert left.startswith("✖️ Teacher — Robotics")
+    await admin.press("Teacher")
+    assert admin.last_text.startswith("Cancelled: the invite for Teacher")
+    unused = select(func.count()).where(Invite.revoked_at.is_(None), Invite.uses == 0)
+    assert await db.scalar(unused) == 0

@@ -83,3 +83,7 @@ async def test_a_bad_invite_before_the_language_choice_reads_in_the_guessed_lang
     else:
         assert problem == each[1]
     assert russian.buttons() == ["Қазақша", "Русский", "English"]
+
+    german = make_user("Hans", "de")  # a language we do not speak is no guess either
+    await german.send("/start NOSUCHCODE1")
+    assert german.texts()[-2] == "\n\n".join(each)

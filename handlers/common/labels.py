@@ -21,7 +21,7 @@ def role_label(role: Role) -> str:
         case Role.PARENT:
             return _("Parent")
         case Role.DUTY_OFFICER:
-            return _("Responsible for sanitary rules")
+            return _("Sanitary officer")
         case Role.VOLUNTEER:
             return _("Volunteer")
         case _:

@@ -21,8 +21,10 @@ from aiogram.utils.i18n import get_i18n
 from aiogram.utils.i18n import gettext as _
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from handlers.common.conversation import end_conversation
 from services.channels import Channel
 from services.people import Actor
+from services.roles import Role
 
 # A handler flag: once it has answered, the step the person is in is asked again.
 RESUMES = {"resumes_step": True}
@@ -40,16 +42,37 @@ class Asking:
     channel: Channel
     locale: str
     hint: str = ""  # why it is asked again, shown above the question
+    again: bool = False  # asked before: a long text may be left out this time
 
     async def send(
         self, text: str, reply_markup: InlineKeyboardMarkup | ReplyKeyboardMarkup | None = None
     ) -> None:
-        await self.bot.send_message(
-            self.chat_id, with_lead(self.hint, text), reply_markup=reply_markup
-        )
+        """The question; the hint speaks of buttons, so it goes only where there are some."""
+        lead = self.hint if reply_markup is not None else ""
+        await self.bot.send_message(self.chat_id, with_lead(lead, text), reply_markup=reply_markup)
+
+    async def close(self, text: str) -> None:
+        """The step has nothing left to ask (its list emptied, its person gone): it ends."""
+        await end_conversation(self.state)
+        await self.bot.send_message(self.chat_id, text)
 
 
 Ask = Callable[[Asking], Awaitable[None]]
+
+
+def only_for(*roles: Role) -> Callable[[Ask], Ask]:
+    """A step of a role's flow: someone who lost the role meanwhile is not shown its data."""
+
+    def wrap(ask: Ask) -> Ask:
+        async def guarded(asking: Asking) -> None:
+            if asking.actor is None or not asking.actor.has(*roles):
+                await asking.close(_("Sorry, I didn't understand. /help shows what I can do."))
+                return
+            await ask(asking)
+
+        return guarded
+
+    return wrap
 
 
 def with_lead(lead: str, question: str) -> str:
@@ -85,7 +108,7 @@ class Steps:
         ask = self.ask_for(await asking.state.get_state()) if asking is not None else None
         if asking is None or ask is None:
             return False
-        await ask(replace(asking, hint=hint))
+        await ask(replace(asking, hint=hint, again=True))
         return True
 
 

@@ -18,7 +18,7 @@ from handlers.common.filters import HasRole
 from handlers.common.fmt import local_datetime
 from handlers.common.labels import role_label, stale_button
 from handlers.common.mappers import chat_of
-from handlers.common.steps import Ask, Asking
+from handlers.common.steps import Ask, Asking, only_for
 from handlers.invites.callbacks import InvitePageCb, InviteRoleCb, InviteScopeCb
 from handlers.invites.keyboards import roles_keyboard, scope_keyboard, scope_prompt
 from handlers.invites.states import InviteFlow
@@ -159,16 +159,21 @@ async def finish(
     )
 
 
+@only_for(Role.ADMIN)
 async def ask_role(asking: Asking) -> None:
     await asking.send(_("Whom do you want to invite?"), roles_keyboard())
 
 
+@only_for(Role.ADMIN)
 async def ask_scope(asking: Asking) -> None:
     """The page of places the admin was looking at."""
     data = await asking.state.get_data()
-    kind = SCOPE_OF_ROLE.get(Role(data["role"]))
-    assert kind is not None
-    items = await list_scope(asking.session, kind, asking.locale)
+    role = data.get("role")
+    kind = SCOPE_OF_ROLE.get(Role(role)) if role in set(Role) else None
+    items = await list_scope(asking.session, kind, asking.locale) if kind else []
+    if kind is None or not items:
+        await asking.close(stale_button())
+        return
     await asking.send(scope_prompt(kind), scope_keyboard(kind, items, int(data.get("page", 0))))
 
 

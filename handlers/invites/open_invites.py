@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from handlers.common.filters import HasRole
 from handlers.common.labels import stale_button
 from handlers.common.mappers import chat_of
-from handlers.common.steps import Ask, Asking, with_lead
+from handlers.common.steps import Ask, Asking, only_for, with_lead
 from handlers.invites.callbacks import CancelInviteCb, OpenInvitesPageCb
 from handlers.invites.keyboards import invite_label, open_invites_keyboard
 from handlers.invites.states import OpenInvitesFlow
@@ -88,13 +88,20 @@ async def cb_cancel_invite(
         await query.answer(stale_button(), show_alert=True)
         return
     await query.answer()
-    await state.clear()
+    chat = chat_of(query)
     await bot.send_message(
-        chat_of(query),
+        chat,
         _("Cancelled: the invite for {invite}. Its link no longer works.").format(
             invite=invite_label(invite)
         ),
     )
+    # The rest of the list again, so another can go too (WhatsApp closed the old numbers).
+    remaining = await list_open_invites(session, actor.locale)
+    if not remaining:
+        await state.clear()
+        return
+    page = int((await state.get_data()).get("page", 0))
+    await ask_pick(bot, chat, remaining, page, actor.locale)
 
 
 def gone_text(reason: InviteReason) -> str:
@@ -112,12 +119,12 @@ def gone_text(reason: InviteReason) -> str:
             assert_never(reason)
 
 
+@only_for(Role.ADMIN)
 async def step_pick(asking: Asking) -> None:
     """The list again, at the page shown last."""
     invites = await list_open_invites(asking.session, asking.locale)
     if not invites:
-        await asking.state.clear()
-        await asking.send(_("There are no open invites. /invite makes one."))
+        await asking.close(_("There are no open invites. /invite makes one."))
         return
     page = int((await asking.state.get_data()).get("page", 0))
     await ask_pick(asking.bot, asking.chat_id, invites, page, asking.locale, asking.hint)

@@ -28,7 +28,7 @@ from services.channels import Channel
 from services.consent import consent_for
 from services.errors import AlreadyRegistered
 from services.invites.invites import InviteProblem, check_invite, redeem_as_member
-from services.locales import guess_locale
+from services.locales import guess_locale, known_locale
 from services.onboarding.registration import register
 from services.people import Actor
 from services.roles import Role
@@ -71,9 +71,9 @@ async def cmd_start(
             await check_invite(session, code)
         except InviteProblem as problem:
             reason = problem.reason
-            if remembered or guessed:
+            if remembered or known_locale(guessed):
                 await message.answer(invite_problem_text(reason))
-            else:  # WhatsApp says nothing of the language: the greeting's three, then
+            else:  # WhatsApp says nothing of the language (nor "de" ours): all three, then
                 await message.answer(in_each_language(i18n, lambda: invite_problem_text(reason)))
             code = None
     locale = remembered or guess_locale(guessed)
@@ -200,8 +200,9 @@ async def ask_language(asking: Asking) -> None:
 
 
 async def ask_consent(asking: Asking) -> None:
-    """The whole text the first time; asked again, the question alone (the text is above)."""
-    text = consent_question() if asking.hint else consent_text()
+    """The whole text the first time and in a new language; asked again, the question alone
+    (the text is above)."""
+    text = consent_question() if asking.again else consent_text()
     await asking.send(text, keyboards.consent())
 
 

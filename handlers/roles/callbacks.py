@@ -12,6 +12,10 @@ class AddRoleCb(CallbackData, prefix="add_role"):
     role: Role  # any role parses; the service refuses all but the self-service ones
 
 
+class RoleLaterCb(CallbackData, prefix="role_later"):
+    """ "Not now": no role is added, and /role stays there for later."""
+
+
 class StaffPageCb(CallbackData, prefix="staff_page"):
     page: Page
 

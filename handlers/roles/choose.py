@@ -17,7 +17,7 @@ from handlers.common.mappers import chat_of
 from handlers.common.menu import Menu
 from handlers.common.steps import Ask, Asking
 from handlers.onboarding.texts import help_text
-from handlers.roles.callbacks import AddRoleCb
+from handlers.roles.callbacks import AddRoleCb, RoleLaterCb
 from handlers.roles.offer import ask_role
 from handlers.roles.states import RoleFlow
 from handlers.roles.texts import roles_summary, staff_roles_note
@@ -47,6 +47,13 @@ async def cmd_role(
         return
     await state.set_state(RoleFlow.choose)
     await ask_role(bot, message.chat.id, choices)
+
+
+async def cb_role_later(query: CallbackQuery, state: FSMContext, bot: Bot) -> None:
+    """Leaves the choice; nothing is added."""
+    await end_conversation(state)
+    await query.answer()
+    await bot.send_message(chat_of(query), _("All right. /role adds a role whenever you like."))
 
 
 async def cb_add_role(
@@ -88,8 +95,7 @@ async def ask_choose(asking: Asking) -> None:
     actor = asking.actor
     choices = self_service_to_add(actor.roles) if actor else []
     if not choices:
-        await end_conversation(asking.state)
-        await asking.send(_("Sorry, I didn't understand. /help shows what I can do."))
+        await asking.close(_("Sorry, I didn't understand. /help shows what I can do."))
         return
     await ask_role(asking.bot, asking.chat_id, choices, asking.hint)
 
@@ -101,4 +107,7 @@ def make_router() -> Router:
     router = Router(name=__name__)
     router.message.register(cmd_role, Command("role"))
     router.callback_query.register(cb_add_role, StateFilter(RoleFlow.choose), AddRoleCb.filter())
+    router.callback_query.register(
+        cb_role_later, StateFilter(RoleFlow.choose), RoleLaterCb.filter()
+    )
     return router

@@ -9,7 +9,14 @@ from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from handlers.common.keyboards import inline, paged
-from handlers.roles.callbacks import AddRoleCb, RevokeCb, StaffGrantCb, StaffPageCb, StaffPersonCb
+from handlers.roles.callbacks import (
+    AddRoleCb,
+    RevokeCb,
+    RoleLaterCb,
+    StaffGrantCb,
+    StaffPageCb,
+    StaffPersonCb,
+)
 from handlers.roles.texts import grant_label
 from services.grants.held import Grant
 from services.grants.staff import StaffMember
@@ -26,6 +33,7 @@ def self_service(roles: Sequence[Role]) -> InlineKeyboardMarkup:
     builder = InlineKeyboardBuilder()
     for role in roles:
         builder.button(text=self_service_label(role), callback_data=AddRoleCb(role=role))
+    builder.button(text=_("Not now"), callback_data=RoleLaterCb())
     return inline(builder.adjust(1))
 
 

@@ -19,7 +19,7 @@ from handlers.common.filters import HasRole
 from handlers.common.labels import stale_button
 from handlers.common.mappers import chat_of
 from handlers.common.menu import Menu
-from handlers.common.steps import Ask, Asking, with_lead
+from handlers.common.steps import Ask, Asking, only_for, with_lead
 from handlers.roles import keyboards
 from handlers.roles.callbacks import RevokeCb, StaffGrantCb, StaffPageCb, StaffPersonCb
 from handlers.roles.states import StaffFlow
@@ -213,35 +213,36 @@ async def gone(query: CallbackQuery, state: FSMContext, text: str) -> None:
     await query.answer(text, show_alert=True)
 
 
+@only_for(Role.ADMIN)
 async def step_person(asking: Asking) -> None:
     """The list again, at the page shown last."""
     members = await list_staff(asking.session, asking.locale)
     if not members:
-        await asking.state.clear()
-        await asking.bot.send_message(asking.chat_id, _("Nobody holds a staff role."))
+        await asking.close(_("Nobody holds a staff role."))
         return
     page = int((await asking.state.get_data()).get("page", 0))
     await ask_person(asking.bot, asking.chat_id, members, page, asking.hint)
 
 
+@only_for(Role.ADMIN)
 async def step_grant(asking: Asking) -> None:
     """The person's roles again."""
     data = await asking.state.get_data()
-    member = await staff_member(asking.session, int(data["person"]), asking.locale)
+    person = data.get("person")
+    member = await staff_member(asking.session, int(person), asking.locale) if person else None
     if member is None:
-        await asking.state.clear()
-        await asking.bot.send_message(asking.chat_id, _("This person no longer has a staff role."))
+        await asking.close(_("This person no longer has a staff role."))
         return
     await ask_grant(asking.bot, asking.chat_id, member, int(data.get("page", 0)), asking.hint)
 
 
+@only_for(Role.ADMIN)
 async def step_confirm(asking: Asking) -> None:
     """The confirmation again."""
-    grant_id = int((await asking.state.get_data())["grant"])
-    found = await staff_grant(asking.session, grant_id, asking.locale)
+    grant_id = (await asking.state.get_data()).get("grant")
+    found = await staff_grant(asking.session, int(grant_id), asking.locale) if grant_id else None
     if found is None:
-        await asking.state.clear()
-        await asking.bot.send_message(asking.chat_id, _("This role has already been revoked."))
+        await asking.close(_("This role has already been revoked."))
         return
     await ask_confirm(asking.bot, asking.chat_id, *found, lead=asking.hint)
 

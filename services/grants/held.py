@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.invites.directory import place_names
+from services.names import sort_key
 from services.roles import Role, Scope
 from services.uow import reading
 from storage.models.people import RoleGrant
@@ -46,7 +47,7 @@ async def as_grants(session: AsyncSession, rows: Iterable[RoleGrant], locale: st
         Grant(row.id, row.person_id, Role(row.role), scope_of(row), names.get(scope_of(row), ""))
         for row in known
     ]
-    return sorted(grants, key=lambda g: (ROLE_ORDER.index(g.role), g.place, g.id))
+    return sorted(grants, key=lambda g: (ROLE_ORDER.index(g.role), sort_key(g.place, locale), g.id))
 
 
 async def grants_of(session: AsyncSession, person_id: int, locale: str) -> list[Grant]:

@@ -14,6 +14,7 @@ from services.errors import DomainError, LastAdmin, NotAllowed
 from services.grants.held import Grant, as_grants
 from services.invites.directory import scope_name
 from services.messaging.notify import notify
+from services.names import sort_key
 from services.roles import INVITE_ONLY_ROLES, Role, Scope, parse_roles
 from services.uow import reading, unit_of_work
 from storage.base import utcnow
@@ -53,21 +54,22 @@ class Revoked:
 
 
 async def list_staff(session: AsyncSession, locale: str) -> list[StaffMember]:
-    """Everyone holding a staff role, by name, with those roles and their places."""
+    """Everyone holding a staff role, in the reader's alphabet, with those roles and places."""
     async with reading(session):
         rows = (
             await session.execute(
                 select(RoleGrant, Person.full_name)
                 .join(Person, Person.id == RoleGrant.person_id)
                 .where(RoleGrant.role.in_(STAFF_ROLES))
-                .order_by(Person.full_name, Person.id)
+                .order_by(Person.id)
             )
         ).all()
-        names = {grant.person_id: name for grant, name in rows}  # in the order of the names
+        names = {grant.person_id: name for grant, name in rows}
         held: dict[int, list[Grant]] = defaultdict(list)
         for grant in await as_grants(session, (grant for grant, _ in rows), locale):
             held[grant.person_id].append(grant)
-    return [StaffMember(p, name, tuple(held[p])) for p, name in names.items() if held[p]]
+    members = [StaffMember(p, name, tuple(held[p])) for p, name in names.items() if held[p]]
+    return sorted(members, key=lambda m: (sort_key(m.full_name, locale), m.person_id))
 
 
 async def staff_member(session: AsyncSession, person_id: int, locale: str) -> StaffMember | None:

@@ -87,8 +87,10 @@ async def place_names(
             names[Scope(ScopeKind.REGION, region.id)] = region_name(region, locale)
     for kind, model in ((ScopeKind.CLUB, Club), (ScopeKind.SITE, Site)):
         if ids := wanted.get(kind):
-            rows = await session.execute(select(model.id, model.name).where(model.id.in_(ids)))
-            names.update({Scope(kind, id_): name for id_, name in rows.all()})
+            rows = await session.execute(select(model.id, *_names(model)).where(model.id.in_(ids)))
+            names.update(
+                {Scope(kind, id_): localized(locale, *given) for id_, *given in rows.all()}
+            )
     return names
 
 
