@@ -311,6 +311,10 @@ async def test_an_admin_who_loses_the_role_mid_list_is_shown_nothing_more(
     assert first.texts()[sent:] == ["Sorry, I didn't understand. /help shows what I can do."]
     await first.send("/help")
     assert "Бақыт" not in " ".join(first.texts()[sent:])
+    await first.send("/invite")  # still in Telegram's "/" menu, from when she was an admin
+    assert first.last_text.startswith("Sorry, /invite is only for administrators.")
+    if isinstance(first, TelegramUser):
+        assert "invite" not in first.menu() and "help" in first.menu()
 
 
 async def test_after_cancelling_an_invite_the_rest_are_offered_again(

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from aiogram import Router
+from aiogram import Bot, Router
 from aiogram.filters import Filter
 from aiogram.types import Message
+from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 
 from handlers.common.labels import role_audience
 from handlers.common.menu import Menu
 from handlers.common.steps import RESUMES
+from services.people import Actor
 
 
 class RoleCommand(Filter):
@@ -26,7 +28,14 @@ class RoleCommand(Filter):
         return {"command_name": name} if name in menu.role_commands else False
 
 
-async def cmd_not_your_role(message: Message, command_name: str, menu: Menu) -> None:
+async def cmd_not_your_role(
+    message: Message,
+    command_name: str,
+    menu: Menu,
+    actor: Actor | None,
+    bot: Bot,
+    i18n: I18n,
+) -> None:
     """Names the roles the command belongs to; nothing is done."""
     roles = ", ".join(sorted(role_audience(r) for r in menu.role_commands.get(command_name) or ()))
     await message.answer(
@@ -34,6 +43,10 @@ async def cmd_not_your_role(message: Message, command_name: str, menu: Menu) -> 
             command=command_name, roles=roles
         )
     )
+    if actor is not None:
+        # A role taken away by an administrator leaves its commands in Telegram's "/" menu
+        # until now, when one of them is tried: the menu is set to what the person has.
+        await menu.publish(bot, message.chat.id, actor.roles, i18n, actor.locale)
 
 
 def make_router() -> Router:
