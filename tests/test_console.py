@@ -393,3 +393,67 @@ def test_newcomers_and_demo_people_have_names_of_their_own() -> None:
     newcomers_first = [name.split()[0] for name in NEWCOMERS]
     assert len(set(newcomers_first)) == len(NEWCOMERS)
     assert not demo_first & set(newcomers_first)
+
+
+async def test_in_the_simulator_every_options_step_re_offers_after_a_wrong_answer(
+    app: App, db: Db
+) -> None:
+    """Must-show of "What a new user meets", in the simulator: "Сәлем" from a new WhatsApp
+    number opens the language choice; every wrong answer gets the options again; /language
+    during consent switches and asks again; "/Start" is /start."""
+    _, steps = await transcript(
+        app,
+        ":as new-wa",
+        "Сәлем",
+        "хм",
+        "2",
+        "не знаю",
+        "/language",
+        "3",
+        "7",
+        "1",
+        "who?",
+        "2",
+        ":as new",
+        "/Start",
+        "x",
+        ":as admin",
+        "/invite",
+        "хм",
+        "3",
+    )
+
+    def numbered(output: str) -> list[str]:
+        return re.findall(r"^ +\d+\. (.*)$", output, re.MULTILINE)
+
+    wa = [s for s in steps if "WhatsApp" in s.persona]
+    greeting, wrong_language, russian, wrong_consent, language, english, *_ = wa
+    assert numbered(greeting.output) == ["Қазақша", "Русский", "English"]
+    assert "reply with the number" not in greeting.output
+    assert numbered(wrong_language.output) == ["Қазақша", "Русский", "English"]
+    assert "нөмірін жіберіңіз" in wrong_language.output  # guessed Kazakh: WhatsApp tells none
+    assert "Даю согласие" in russian.output
+    assert wrong_consent.output.startswith("🤖 Пожалуйста, отправьте номер")
+    assert numbered(wrong_consent.output) == ["✅ Даю согласие", "✖️ Не даю согласия"]
+    assert numbered(language.output) == ["Қазақша", "Русский", "English"]
+    assert "Done: I will speak English with you." in english.output
+    assert ENGLISH_CONSENT in english.output and "✅ I agree" in english.output
+    wrong_step = next(s for s in wa if s.typed == "7")
+    assert "Please reply with the number of your choice" in wrong_step.output
+    assert numbered(wrong_step.output) == ["✅ I agree", "✖️ I do not agree"]
+    wrong_role = next(s for s in wa if s.typed == "who?")
+    assert numbered(wrong_role.output)[:2] == ["🙋 Volunteer (camp leader)", "👪 Parent"]
+    assert "You are registered as: Parent." in wa[-2].output  # the last is ":as new"
+
+    telegram_start = next(s for s in steps if s.typed == "/Start")
+    assert numbered(telegram_start.output) == ["Қазақша", "Русский", "English"]
+    wrong_telegram = next(s for s in steps if s.typed == "x")
+    assert (
+        "tap one of the buttons" in wrong_telegram.output or "түймелердің" in wrong_telegram.output
+    )
+    assert numbered(wrong_telegram.output) == ["Қазақша", "Русский", "English"]
+
+    invite = next(s for s in steps if s.typed == "/invite")
+    wrong_invite = next(s for s in steps if s.typed == "хм" and "admin" in s.persona)
+    assert numbered(wrong_invite.output) == numbered(invite.output) != []
+    assert "Педагог" in next(s for s in steps if s.typed == "3" and "admin" in s.persona).output
