@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_time
@@ -24,3 +24,8 @@ def local_date(moment: datetime, locale: str) -> str:
 
 def number(value: float, locale: str) -> str:
     return format_decimal(value, locale=locale)
+
+
+def calendar_date(day: date, locale: str) -> str:
+    """A date that is a day, not a moment (a deadline): "22 мая 2027 г."."""
+    return format_date(day, "long", locale=locale)
