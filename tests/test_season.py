@@ -408,3 +408,46 @@ async def test_forget_keeps_the_plan_and_mydata_lists_the_tasks(app: App, db: Db
         await session.delete(await session.get(Person, coordinator))
     kept = await db.scalar(select(PlanTask).where(PlanTask.id == task))
     assert (kept.status, kept.responsible_id, kept.done_by_id) == ("done", None, None)
+
+
+async def test_the_due_query_walks_the_deadline_index(app: App) -> None:
+    """What is due costs what is due: the items by their deadline, then their open tasks by
+    (item_id, status); no scan of either table."""
+    from services.season.reminders import open_tasks
+    from storage.explain import query_plan
+
+    async with app.session_factory() as session:
+        await plan_with_item(session, None)
+        plan = await query_plan(session, open_tasks(DEADLINE, DEADLINE))
+        await session.rollback()
+    print("\n".join(plan))
+    if app.engine.dialect.name != "sqlite":
+        return  # PostgreSQL plans a table of a few rows by cost: the plan is printed only
+    text = " ".join(plan)
+    assert "ix_plan_item_deadline" in text
+    assert "ix_plan_task_item_status" in text or "uq_plan_task_item_id_region_id" in text
+    assert not any(line.startswith("SCAN") and "USING" not in line for line in plan)
+
+
+async def test_two_marking_one_task_done_at_once_do_it_once(app: App, db: Db) -> None:
+    from tests.test_races import race
+
+    async with app.session_factory() as session:
+        karaganda = await region_id(session, "karaganda")
+        admin = await person(session, "Гүлнар", "kk", Role.ADMIN)
+        coordinator = await person(session, "Дмитрий", "ru", Role.COORDINATOR, karaganda)
+        item = await plan_with_item(session, admin)
+        task = await task_of(session, item, karaganda)
+        await session.rollback()
+
+    async def done(who: int, admin_flag: bool, note: str) -> datetime:
+        async with app.session_factory() as session:
+            return await mark_done(session, who, admin_flag, task, note)
+
+    racers = [done(coordinator, False, "coordinator"), done(admin, True, "admin")]
+    outcomes = await race(app, "LOCK TABLE plan_task IN SHARE MODE", racers)
+    assert sum(isinstance(o, datetime) for o in outcomes) == 1, outcomes
+    assert sum(isinstance(o, AlreadyDone) for o in outcomes) == 1, outcomes
+    row = await db.scalar(select(PlanTask).where(PlanTask.id == task))
+    winner = 0 if isinstance(outcomes[0], datetime) else 1
+    assert (row.done_by_id, row.note) == [(coordinator, "coordinator"), (admin, "admin")][winner]

@@ -9,9 +9,9 @@ through (item_id, status): the cost grows with what is due, not with the plan or
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.hooks import Due
@@ -33,13 +33,21 @@ async def _open_tasks(
     days = list(deadlines_due(stage, start, end))
     if not days:
         return []
-    rows = await session.execute(
+    rows = await session.execute(open_tasks(days[0], days[-1]))
+    return [(task, item) for task, item in rows.all()]
+
+
+def open_tasks(first: date, last: date) -> Select[PlanTask, PlanItem]:
+    """The open tasks of the items due from `first` to `last` (the days a stage's moment
+    falls in a window are consecutive): plan_item by its deadline index, then plan_task by
+    (item_id, status)."""
+    due = select(PlanItem.id).where(PlanItem.deadline.between(first, last))
+    return (
         select(PlanTask, PlanItem)
         .join(PlanItem, PlanItem.id == PlanTask.item_id)
-        .where(PlanItem.deadline.in_(days), PlanTask.status == OPEN)
+        .where(PlanTask.item_id.in_(due), PlanTask.status == OPEN)
         .order_by(PlanTask.id)
     )
-    return list(rows.all())
 
 
 async def _people(session: AsyncSession, person_ids: set[int]) -> dict[int, tuple[int, str]]:
