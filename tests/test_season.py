@@ -451,3 +451,37 @@ async def test_two_marking_one_task_done_at_once_do_it_once(app: App, db: Db) ->
     row = await db.scalar(select(PlanTask).where(PlanTask.id == task))
     winner = 0 if isinstance(outcomes[0], datetime) else 1
     assert (row.done_by_id, row.note) == [(coordinator, "coordinator"), (admin, "admin")][winner]
+
+
+async def test_a_republic_wide_task_reminds_and_escalates_to_the_administrators(
+    app: App, db: Db, jobs: None
+) -> None:
+    url = app.settings.database_url
+    async with app.session_factory() as session:
+        admin = await person(session, "Гүлнар", "kk", Role.ADMIN)
+        async with unit_of_work(session):
+            item = await add_item(
+                session,
+                2027,
+                "centres",
+                ("Орталықтар тізімі", "Список центров", "List of centres"),
+                DEADLINE,
+                False,
+                None,  # nobody responsible: the administrators are reminded
+            )
+            assert item is not None
+            item_id = item.id
+    seven = stage_moment(DEADLINE, REMIND7)
+    await tick(url, 180, now=seven + MINUTE)
+    [reminder] = await outbox(db, "plan_reminder")
+    assert plain(reminder.payload["text"]).startswith(
+        "Еске салу: 2027 ж. 22 мамыр мерзімі бітеді: «Орталықтар тізімі» — Республика бойынша "
+        "(7 күннен кейін)."
+    )
+    await tick(url, 180, now=stage_moment(DEADLINE, OVERDUE) + MINUTE)
+    [escalation] = await outbox(db, "plan_overdue")
+    assert escalation.dedup_key == f"plan_overdue:{item_id}:{admin}"
+    assert plain(escalation.payload["text"]) == (
+        "Мерзімі өтті: «Орталықтар тізімі» (республика бойынша) мерзімі 2027 ж. 22 мамыр еді, "
+        "әлі орындалған жоқ.\nТолығырақ: /plan."
+    )

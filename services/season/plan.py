@@ -4,7 +4,6 @@ the plan's status per region for the administrators."""
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -327,16 +326,3 @@ async def mark_done(
             await session.refresh(task)
             raise AlreadyDone(task.done_at)
     return moment
-
-
-def summary(tasks: Iterable[TaskView]) -> tuple[int, int, int]:
-    """(done, open, overdue)."""
-    done = opened = overdue = 0
-    for task in tasks:
-        if task.status == DONE:
-            done += 1
-        elif task.overdue:
-            overdue += 1
-        else:
-            opened += 1
-    return done, opened, overdue
