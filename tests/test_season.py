@@ -485,3 +485,24 @@ async def test_a_republic_wide_task_reminds_and_escalates_to_the_administrators(
         "Мерзімі өтті: «Орталықтар тізімі» (республика бойынша) мерзімі 2027 ж. 22 мамыр еді, "
         "әлі орындалған жоқ.\nТолығырақ: /plan."
     )
+
+
+async def test_an_administrator_creates_the_seasons_plan_from_the_seed(
+    app: App, make_user: MakeUser, db: Db
+) -> None:
+    admin = make_user("Гүлнар", "en")
+    await registered(app, admin, Role.ADMIN)
+    season = season_of(local_day(utcnow()))
+    await admin.send("/plan")
+    assert admin.last_text == f"There is no plan for the {season} season yet."
+    assert admin.buttons() == [f"Create the {season} plan"]
+    await admin.send("hm")  # asked again, with its button
+    assert admin.buttons() == [f"Create the {season} plan"]
+    await admin.press("Create")
+    assert admin.last_text.startswith(f"Season plan {season} by region")
+    await admin.press_data(f"plan_create:{season}")  # again: nothing more is created
+    await admin.press_data("plan_create:2031")  # another season's (forged)
+    assert admin.alerts()[-1] == "This button is out of date."
+    items = await db.all(select(PlanItem.code).where(PlanItem.season == season))
+    assert sorted(items) == ["centres", "courses", "timetable"]
+    assert await db.count(PlanTask) == 2 * 20 + 1
