@@ -16,6 +16,7 @@ from services.channels import Channel
 from services.consent import Purpose, consent_for, record_consent
 from services.roles import Role, Scope
 from services.uow import unit_of_work
+from services.volunteers.demo import load_volunteer_demo
 from storage.models.org import Club, Region, Site
 from storage.models.people import ChannelIdentity, Child, Person, RoleGrant
 
@@ -160,6 +161,7 @@ async def _load(session: AsyncSession) -> list[DemoPersona]:
             admin_id = person.id
         roles = tuple(g.role for g in grants)
         personas.append(DemoPersona(key, full_name, telegram_id, locale, roles))
+    await load_volunteer_demo(session)
     return personas
 
 

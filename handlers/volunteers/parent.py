@@ -12,7 +12,7 @@ from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from handlers.common.conversation import end_conversation
+from handlers.common.conversation import end_conversation, in_each_language
 from handlers.common.mappers import chat_of, newcomer
 from handlers.common.steps import Ask, Asking
 from handlers.volunteers import keyboards, texts
@@ -54,10 +54,14 @@ async def start_payload(
         else remembered
         or (guessed if guessed in SUPPORTED_LOCALES else request.locale if request else "kk")
     )
+    if request is None:
+        if actor is None and not remembered and guessed not in SUPPORTED_LOCALES:
+            await message.answer(in_each_language(i18n, link_used))  # language unknown
+        else:
+            with i18n.use_locale(locale):
+                await message.answer(link_used())
+        return True
     with i18n.use_locale(locale):
-        if request is None:
-            await message.answer(link_used())
-            return True
         await state.set_state(ParentFlow.consent)
         await state.set_data(
             {"locale": locale, "code": parent_code, "child": request.volunteer_name}

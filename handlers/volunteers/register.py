@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from aiogram import Bot, F, Router
+from aiogram import Bot, Router
 from aiogram.filters import StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State
@@ -34,6 +34,7 @@ from handlers.volunteers.callbacks import (
     SquadCodeCb,
     SubmitCb,
 )
+from handlers.volunteers.filters import shared_contact, typed
 from handlers.volunteers.render import card_renderer
 from handlers.volunteers.states import VolunteerFlow
 from services.channels import Channel
@@ -50,7 +51,6 @@ from services.volunteers.rules import (
 )
 
 PARENT_PREFIX = "parent_"
-TYPED = F.text & ~F.text.startswith("/")
 
 
 def today() -> date:
@@ -464,13 +464,13 @@ STEPS: dict[State, Ask] = {
 
 def make_router() -> Router:
     router = Router(name=__name__)
-    router.message.register(on_name, StateFilter(VolunteerFlow.name), TYPED)
+    router.message.register(on_name, StateFilter(VolunteerFlow.name), typed)
     router.callback_query.register(
         cb_keep_name, StateFilter(VolunteerFlow.name), KeepNameCb.filter()
     )
-    router.message.register(on_phone, StateFilter(VolunteerFlow.phone), F.contact)
-    router.message.register(on_phone, StateFilter(VolunteerFlow.phone), TYPED)
-    router.message.register(on_birth_date, StateFilter(VolunteerFlow.birth_date), TYPED)
+    router.message.register(on_phone, StateFilter(VolunteerFlow.phone), shared_contact)
+    router.message.register(on_phone, StateFilter(VolunteerFlow.phone), typed)
+    router.message.register(on_birth_date, StateFilter(VolunteerFlow.birth_date), typed)
     router.callback_query.register(
         cb_region_page, StateFilter(VolunteerFlow.region), RegionPageCb.filter()
     )
@@ -484,7 +484,7 @@ def make_router() -> Router:
     router.callback_query.register(
         cb_other_institution, StateFilter(VolunteerFlow.institution), OtherInstitutionCb.filter()
     )
-    router.message.register(on_institution_name, StateFilter(VolunteerFlow.institution_name), TYPED)
+    router.message.register(on_institution_name, StateFilter(VolunteerFlow.institution_name), typed)
     router.callback_query.register(cb_squad, StateFilter(VolunteerFlow.squad), SquadCb.filter())
     router.callback_query.register(
         cb_squad_code, StateFilter(VolunteerFlow.squad), SquadCodeCb.filter()
@@ -492,7 +492,7 @@ def make_router() -> Router:
     router.callback_query.register(
         cb_no_squad, StateFilter(VolunteerFlow.squad), NoSquadCb.filter()
     )
-    router.message.register(on_squad_code, StateFilter(VolunteerFlow.squad_code), TYPED)
+    router.message.register(on_squad_code, StateFilter(VolunteerFlow.squad_code), typed)
     router.callback_query.register(cb_submit, StateFilter(VolunteerFlow.summary), SubmitCb.filter())
     router.callback_query.register(
         cb_restart, StateFilter(VolunteerFlow.summary), RestartCb.filter()

@@ -3,7 +3,7 @@ Reject, a reason for a rejection. States in states.py."""
 
 from __future__ import annotations
 
-from aiogram import Bot, F, Router
+from aiogram import Bot, Router
 from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State
@@ -24,6 +24,7 @@ from handlers.volunteers.callbacks import (
     NoReasonCb,
     ReviewCb,
 )
+from handlers.volunteers.filters import typed
 from handlers.volunteers.render import result_renderer
 from handlers.volunteers.states import ReviewFlow
 from handlers.volunteers.texts import card_text
@@ -232,7 +233,5 @@ def make_router() -> Router:
     router.callback_query.register(
         cb_no_reason, StateFilter(ReviewFlow.reason), NoReasonCb.filter()
     )
-    router.message.register(
-        on_reason, StateFilter(ReviewFlow.reason), F.text & ~F.text.startswith("/")
-    )
+    router.message.register(on_reason, StateFilter(ReviewFlow.reason), typed)
     return router

@@ -30,8 +30,8 @@ def bad_name() -> str:
 
 def phone_question(whatsapp: bool) -> str:
     if whatsapp:
-        return _("Your phone number? Use this one, or type another: +7 7XX XXX XX XX.")
-    return _("Your phone number? Tap “Share my number” below, or type it: +7 7XX XXX XX XX.")
+        return _("Your phone number? Use this one, or type another, e.g. +7 701 234 56 78.")
+    return _("Your phone number? Tap “Share my number” below, or type it, e.g. +7 701 234 56 78.")
 
 
 def bad_phone() -> str:

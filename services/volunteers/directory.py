@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import or_, select
+from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.invites.directory import MAX_ID, Named, list_scope
@@ -36,7 +36,7 @@ async def institutions(
     """The region's confirmed institutions (and the one this person proposed), in the
     reader's alphabet."""
     async with reading(session):
-        shown = Institution.confirmed.is_(True)
+        shown: ColumnElement[bool] = Institution.confirmed.is_(True)
         if person_id is not None:
             shown = or_(shown, Institution.proposed_by_id == person_id)
         rows = await session.execute(
