@@ -117,15 +117,15 @@ async def load_volunteer_demo(session: AsyncSession) -> None:
     karaganda = await session.scalar(select(Region.id).where(Region.code == "karaganda"))
     if karaganda is None:
         return
-    for telegram_id, name, locale, born, institution, squad in APPLICANTS:
+    for telegram_id, name, locale, born, institution_name, joined in APPLICANTS:
         person = await _applicant(session, telegram_id, name, locale)
         await _volunteer(
             session,
             person,
             born,
             karaganda,
-            institutions[institution],
-            squads[squad] if squad else None,
+            institutions[institution_name],
+            squads[joined] if joined else None,
             Status.PENDING,
             f"+7701{telegram_id % 10_000_000:07d}",
         )
