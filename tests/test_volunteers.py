@@ -9,7 +9,9 @@ import pytest
 from sqlalchemy import select
 
 from bot.app import App
+from services import volunteers
 from services.invites.invites import create_invite, redeem_as_member
+from services.personal_data import export_person, forget_person
 from services.roles import Role, Scope, ScopeKind
 from services.volunteers.rules import (
     BirthDateProblem,
@@ -22,7 +24,7 @@ from services.volunteers.rules import (
 from storage.models.messaging import OutboxMessage
 from storage.models.org import Region
 from storage.models.people import ConsentRecord, Person
-from storage.models.volunteers import Volunteer
+from storage.models.volunteers import Centre, Institution, Squad, Volunteer
 from tests.builders import registered
 from tests.conftest import ChatUser, Db, MakeUser
 from tests.driver import TelegramUser
@@ -226,3 +228,102 @@ async def test_minor_waits_for_a_parent_whose_link_works_once(
     again = make_user("Бөтен", "en")
     await again.send(f"/start parent_{code}")
     assert "This link has already been used or is out of date." in again.last_text
+
+
+async def karaganda_directory(app: App, region_id: int) -> None:
+    async with app.session_factory() as session:
+        centre = await session.scalar(select(Centre).where(Centre.region_id == region_id))
+        assert centre is not None
+        centre.work_plan_url = "https://example.kz/plan.pdf"
+        centre.instagram_url = "https://instagram.com/koshbasshy_krg"
+        university = Institution(region_id=region_id, name="Қарағанды университеті")
+        session.add(university)
+        await session.flush()
+        session.add(Squad(institution_id=university.id, name="«Жас ұлан»", join_code="KRG101"))
+        await session.commit()
+
+
+async def test_squad_code_own_number_admin_card_profile_and_personal_data(
+    app: App, make_user: MakeUser, db: Db
+) -> None:
+    region = await karaganda(db)
+    await karaganda_directory(app, region)
+    admin = make_user("Гүлнар", "en")
+    await registered(app, admin, Role.ADMIN)  # the region has no coordinator: admins decide
+
+    user = make_user("Dana", "en")
+    await register_as_volunteer(user, "")
+    await user.press("Dana")
+    if isinstance(user, TelegramUser):
+        assert user.requests("sendMessage")[-1].params["reply_markup"]["keyboard"][0][0][
+            "request_contact"
+        ]
+        await user.send("8 701 234 56 78")
+        phone = "+77012345678"
+    else:
+        await user.press("Use this number")  # WhatsApp knows it
+        phone = f"+{user.external_id}"
+    await user.send("2000-03-05")
+    while "Karaganda Region" not in user.buttons():
+        await user.press("More")
+    await user.press("Karaganda Region")
+    assert "Қарағанды университеті" in user.buttons()
+    await user.press("Қарағанды университеті")
+    await user.press("Join with a code")
+    await user.send("NOPE42")
+    assert user.last_text.startswith("No squad of your region has this code")
+    await user.press("Join with a code")
+    await user.send("krg101")
+    assert "«Жас ұлан»" in user.last_text and phone in user.last_text
+    await user.press("Submit")
+
+    volunteer = await db.scalar(select(Volunteer))
+    assert volunteer.status == "pending" and volunteer.squad_id is not None
+    card = await db.scalar(select(OutboxMessage).where(OutboxMessage.kind == "volunteer_card"))
+    approve = card.payload["reply_markup"]["inline_keyboard"][0][0]["callback_data"]
+    await admin.press_data(approve)
+    assert admin.last_text == "Approved: Dana. They will be told."
+
+    await user.send("/volunteer")
+    profile = user.texts()[-1]
+    assert "Status: approved" in profile and "«Жас ұлан»" in profile
+    assert "Work plan: https://example.kz/plan.pdf" in profile and "Instagram" in profile
+
+    # an edit within the region keeps the profile approved
+    await user.press("Edit")
+    await user.press("Dana")
+    await user.send("+7 701 234 56 78")
+    await user.send("5.3.2000")
+    while "Karaganda Region" not in user.buttons():
+        await user.press("More")
+    await user.press("Karaganda Region")
+    await user.press("Қарағанды университеті")
+    await user.press("No squad yet")
+    await user.press("Submit")
+    assert user.last_text == "Saved. Your profile is up to date."
+    volunteer = await db.scalar(select(Volunteer))
+    assert volunteer.status == "approved" and volunteer.squad_id is None
+
+    async with app.session_factory() as session:
+        exported = await export_person(session, volunteer.person_id, [volunteers.HOOKS])
+    assert exported["volunteer"]["status"] == "approved"
+    async with app.session_factory() as session:
+        await forget_person(session, volunteer.person_id, [volunteers.HOOKS])
+    assert await db.count(Volunteer) == 0
+
+
+async def test_a_volunteer_cannot_open_applications_nor_decide(
+    app: App, make_user: MakeUser, db: Db
+) -> None:
+    coordinator = make_user("Ержан", "en")
+    await coordinator_of(app, coordinator, await karaganda(db))
+    user = make_user("Ali", "en")
+    person_id = await registered(app, user, Role.VOLUNTEER)
+    async with app.session_factory() as session:
+        session.add(Volunteer(person_id=person_id, region_id=await karaganda(db), status="pending"))
+        await session.commit()
+    volunteer = await db.scalar(select(Volunteer))
+    await user.send("/applications")
+    assert "only for" in user.last_text
+    await user.press_data(f"v_review:{volunteer.id}:1")
+    assert (await db.scalar(select(Volunteer))).status == "pending"
