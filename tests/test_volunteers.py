@@ -327,3 +327,27 @@ async def test_a_volunteer_cannot_open_applications_nor_decide(
     assert "only for" in user.last_text
     await user.press_data(f"v_review:{volunteer.id}:1")
     assert (await db.scalar(select(Volunteer))).status == "pending"
+
+
+async def test_coordinator_confirms_an_institution_typed_in_and_others_cannot(
+    app: App, make_user: MakeUser, db: Db
+) -> None:
+    region = await karaganda(db)
+    coordinator = make_user("Ержан", "en")
+    await coordinator_of(app, coordinator, region)
+    stranger = make_user("Бөгде", "en")
+    await coordinator_of(app, stranger, region + 1)
+    async with app.session_factory() as session:
+        session.add(Institution(region_id=region, name="Жаңа колледж", confirmed=False))
+        await session.commit()
+    institution = await db.scalar(select(Institution))
+
+    await stranger.send("/applications")
+    assert stranger.last_text == "No applications are waiting."
+    await stranger.press_data(f"v_inst_ok:{institution.id}")
+    assert not (await db.scalar(select(Institution))).confirmed
+
+    await coordinator.send("/applications")
+    await coordinator.press("Confirm: Жаңа колледж")
+    assert coordinator.last_text == "Confirmed: Жаңа колледж. Volunteers can pick it now."
+    assert (await db.scalar(select(Institution))).confirmed

@@ -74,3 +74,7 @@ class ApplicationCb(CallbackData, prefix="v_app"):
 
 class ApplicationsPageCb(CallbackData, prefix="v_apps"):
     page: Page
+
+
+class ConfirmInstitutionCb(CallbackData, prefix="v_inst_ok"):
+    institution: DbId

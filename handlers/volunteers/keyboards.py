@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from aiogram.filters.callback_data import CallbackData
 from aiogram.types import (
     InlineKeyboardMarkup,
     KeyboardButton,
@@ -16,6 +17,7 @@ from handlers.common.keyboards import MAX_OPTIONS, inline, paged
 from handlers.volunteers.callbacks import (
     ApplicationCb,
     ApplicationsPageCb,
+    ConfirmInstitutionCb,
     EditCb,
     InstitutionCb,
     InstitutionPageCb,
@@ -33,7 +35,7 @@ from handlers.volunteers.callbacks import (
     SubmitCb,
 )
 from services.invites.directory import Named
-from services.volunteers.profile import Pending
+from services.volunteers.profile import Pending, Proposed
 
 
 def keep_name(name: str) -> InlineKeyboardMarkup:
@@ -120,10 +122,13 @@ def no_reason(volunteer_id: int) -> InlineKeyboardMarkup:
     return inline(builder)
 
 
-def applications(items: Sequence[Pending], page: int) -> InlineKeyboardMarkup:
-    return paged(
-        items,
-        page,
-        lambda p: (f"{p.full_name} · {p.region}", ApplicationCb(volunteer=p.volunteer_id)),
-        lambda next_page: ApplicationsPageCb(page=next_page),
-    )
+def applications(items: Sequence[Pending | Proposed], page: int) -> InlineKeyboardMarkup:
+    """Applications, then institutions to confirm, in one paged list (one message's options)."""
+
+    def button(item: Pending | Proposed) -> tuple[str, CallbackData]:
+        if isinstance(item, Proposed):
+            label = _("🏫 Confirm: {name}").format(name=item.name)
+            return label, ConfirmInstitutionCb(institution=item.institution_id)
+        return f"{item.full_name} · {item.region}", ApplicationCb(volunteer=item.volunteer_id)
+
+    return paged(items, page, button, lambda next_page: ApplicationsPageCb(page=next_page))

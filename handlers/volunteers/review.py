@@ -21,6 +21,7 @@ from handlers.volunteers import keyboards
 from handlers.volunteers.callbacks import (
     ApplicationCb,
     ApplicationsPageCb,
+    ConfirmInstitutionCb,
     NoReasonCb,
     ReviewCb,
 )
@@ -32,7 +33,14 @@ from services.errors import NotAllowed
 from services.people import Actor
 from services.roles import Role
 from services.volunteers.applications import AlreadyDecided, decide
-from services.volunteers.profile import card_for, pending_for
+from services.volunteers.profile import (
+    Pending,
+    Proposed,
+    card_for,
+    confirm_institution,
+    pending_for,
+    proposed_for,
+)
 
 REVIEWERS = (Role.COORDINATOR, Role.ADMIN)
 
@@ -44,10 +52,12 @@ def already_decided() -> str:
 async def send_list(
     bot: Bot, chat_id: int, session: AsyncSession, actor: Actor, page: int, lead: str = ""
 ) -> bool:
-    items = await pending_for(session, actor.person_id, actor.locale)
+    pending = await pending_for(session, actor.person_id, actor.locale)
+    proposed = await proposed_for(session, actor.person_id, actor.locale)
+    items: list[Pending | Proposed] = [*pending, *proposed]
     if not items:
         return False
-    question = _("Applications waiting for a decision. Open one:")
+    question = _("Applications waiting for a decision, and new institutions to confirm:")
     await bot.send_message(
         chat_id, with_lead(lead, question), reply_markup=keyboards.applications(items, page)
     )
@@ -198,6 +208,27 @@ async def decide_and_say(
     await bot.send_message(chat_id, text.format(name=decided.full_name))
 
 
+async def cb_confirm_institution(
+    query: CallbackQuery,
+    callback_data: ConfirmInstitutionCb,
+    state: FSMContext,
+    session: AsyncSession,
+    actor: Actor,
+    bot: Bot,
+) -> None:
+    """A typed-in institution becomes one everybody can pick."""
+    try:
+        name = await confirm_institution(session, actor.person_id, callback_data.institution)
+    except AlreadyDecided:
+        await query.answer(stale_button(), show_alert=True)
+        return
+    await query.answer()
+    await end_conversation(state)
+    await bot.send_message(
+        chat_of(query), _("Confirmed: {name}. Volunteers can pick it now.").format(name=name)
+    )
+
+
 @only_for(*REVIEWERS)
 async def ask_pick(asking: Asking) -> None:
     assert asking.actor is not None
@@ -229,6 +260,7 @@ def make_router() -> Router:
         cb_page, StateFilter(ReviewFlow.pick), ApplicationsPageCb.filter()
     )
     router.callback_query.register(cb_open, ApplicationCb.filter())
+    router.callback_query.register(cb_confirm_institution, ConfirmInstitutionCb.filter())
     router.callback_query.register(cb_review, ReviewCb.filter())
     router.callback_query.register(
         cb_no_reason, StateFilter(ReviewFlow.reason), NoReasonCb.filter()

@@ -5,13 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.invites.directory import region_name
 from services.roles import Role
-from services.uow import reading
-from services.volunteers.applications import Card, card_of, may_review
+from services.uow import reading, unit_of_work
+from services.volunteers.applications import AlreadyDecided, Card, card_of, may_review
 from services.volunteers.rules import Status
 from storage.models.org import Region
 from storage.models.people import Person, RoleGrant
@@ -123,3 +123,56 @@ async def card_for(
         if region_id is None or not await may_review(session, person_id, region_id):
             return None
         return await card_of(session, volunteer_id, locale)
+
+
+@dataclass(frozen=True)
+class Proposed:
+    """An institution a volunteer typed in, waiting for the coordinator's confirmation."""
+
+    institution_id: int
+    name: str
+    region: str
+
+
+async def _reviewed_regions(session: AsyncSession, person_id: int) -> tuple[bool, set[int]]:
+    grants = (
+        await session.execute(
+            select(RoleGrant.role, RoleGrant.region_id).where(RoleGrant.person_id == person_id)
+        )
+    ).all()
+    admin = any(role == Role.ADMIN for role, _ in grants)
+    return admin, {region for role, region in grants if role == Role.COORDINATOR and region}
+
+
+async def proposed_for(session: AsyncSession, person_id: int, locale: str) -> list[Proposed]:
+    """Unconfirmed institutions of the reviewer's regions (an administrator: all)."""
+    async with reading(session):
+        admin, regions = await _reviewed_regions(session, person_id)
+        query = (
+            select(Institution.id, Institution.name, Region)
+            .join(Region, Region.id == Institution.region_id)
+            .where(Institution.confirmed.is_(False))
+            .order_by(Institution.created_at, Institution.id)
+        )
+        if not admin:
+            query = query.where(Institution.region_id.in_(regions))
+        rows = (await session.execute(query)).all()
+        return [Proposed(id_, name, region_name(region, locale)) for id_, name, region in rows]
+
+
+async def confirm_institution(session: AsyncSession, person_id: int, institution_id: int) -> str:
+    """Confirms it (one UPDATE: a second confirmation, or another region's coordinator, gets
+    AlreadyDecided); its name."""
+    async with unit_of_work(session):
+        admin, regions = await _reviewed_regions(session, person_id)
+        statement = update(Institution).where(
+            Institution.id == institution_id, Institution.confirmed.is_(False)
+        )
+        if not admin:
+            statement = statement.where(Institution.region_id.in_(regions))
+        confirmed = (
+            await session.execute(statement.values(confirmed=True).returning(Institution.name))
+        ).one_or_none()
+        if confirmed is None:
+            raise AlreadyDecided()
+        return str(confirmed[0])
