@@ -16,10 +16,11 @@ from aiogram.utils.i18n import gettext as _
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.common.deeplinks import DeepLinks
+from handlers.common.filters import HasRole
 from handlers.common.fmt import ALMATY
 from handlers.common.labels import stale_button
 from handlers.common.mappers import chat_of
-from handlers.common.steps import Ask, Asking, with_lead
+from handlers.common.steps import Ask, Asking, only_for, with_lead
 from handlers.volunteers import keyboards, texts
 from handlers.volunteers.callbacks import (
     InstitutionCb,
@@ -40,6 +41,7 @@ from handlers.volunteers.states import VolunteerFlow
 from services.channels import Channel
 from services.errors import NotRegistered
 from services.people import Actor
+from services.roles import Role
 from services.volunteers import directory
 from services.volunteers.applications import Draft, InvalidApplication, submit
 from services.volunteers.rules import (
@@ -399,24 +401,29 @@ async def cb_restart(query: CallbackQuery, state: FSMContext, bot: Bot) -> None:
     await begin_registration(bot, chat_of(query), state, name)
 
 
+@only_for(Role.VOLUNTEER)
 async def ask_name(asking: Asking) -> None:
     suggested = (await asking.state.get_data()).get("suggested")
     await send_name_question(asking.bot, asking.chat_id, suggested, asking.hint)
 
 
+@only_for(Role.VOLUNTEER)
 async def ask_phone(asking: Asking) -> None:
     await send_phone_question(asking.bot, asking.chat_id, asking.channel, asking.hint)
 
 
+@only_for(Role.VOLUNTEER)
 async def ask_birth(asking: Asking) -> None:
     await asking.send(texts.birth_question())
 
 
+@only_for(Role.VOLUNTEER)
 async def ask_region(asking: Asking) -> None:
     page = int((await asking.state.get_data()).get("page", 0))
     await send_regions(asking.bot, asking.chat_id, asking.session, asking.actor, page, asking.hint)
 
 
+@only_for(Role.VOLUNTEER)
 async def ask_institution(asking: Asking) -> None:
     if asking.actor is None:
         await asking.close(stale_button())
@@ -427,10 +434,12 @@ async def ask_institution(asking: Asking) -> None:
     )
 
 
+@only_for(Role.VOLUNTEER)
 async def ask_institution_name(asking: Asking) -> None:
     await asking.send(texts.institution_name_question())
 
 
+@only_for(Role.VOLUNTEER)
 async def ask_squad(asking: Asking) -> None:
     if asking.actor is None:
         await asking.close(stale_button())
@@ -440,10 +449,12 @@ async def ask_squad(asking: Asking) -> None:
     )
 
 
+@only_for(Role.VOLUNTEER)
 async def ask_squad_code(asking: Asking) -> None:
     await asking.send(texts.squad_code_question())
 
 
+@only_for(Role.VOLUNTEER)
 async def ask_summary(asking: Asking) -> None:
     data = await asking.state.get_data()
     await send_summary(asking.bot, asking.chat_id, data, asking.locale, asking.hint)
@@ -464,6 +475,8 @@ STEPS: dict[State, Ask] = {
 
 def make_router() -> Router:
     router = Router(name=__name__)
+    router.message.filter(HasRole(Role.VOLUNTEER))
+    router.callback_query.filter(HasRole(Role.VOLUNTEER))
     router.message.register(on_name, StateFilter(VolunteerFlow.name), typed)
     router.callback_query.register(
         cb_keep_name, StateFilter(VolunteerFlow.name), KeepNameCb.filter()
