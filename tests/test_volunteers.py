@@ -351,3 +351,29 @@ async def test_coordinator_confirms_an_institution_typed_in_and_others_cannot(
     await coordinator.press("Confirm: Жаңа колледж")
     assert coordinator.last_text == "Confirmed: Жаңа колледж. Volunteers can pick it now."
     assert (await db.scalar(select(Institution))).confirmed
+
+
+async def test_rejection_with_a_reason_is_told_and_shown(
+    app: App, make_user: MakeUser, db: Db
+) -> None:
+    region = await karaganda(db)
+    coordinator = make_user("Ержан", "en")
+    await coordinator_of(app, coordinator, region)
+    user = make_user("Ali", "en")
+    person_id = await registered(app, user, Role.VOLUNTEER)
+    async with app.session_factory() as session:
+        session.add(Volunteer(person_id=person_id, region_id=region, status="pending"))
+        await session.commit()
+
+    await coordinator.send("/applications")
+    await coordinator.press("Ali")
+    await coordinator.press("Reject")
+    assert coordinator.last_text.startswith("Why is it rejected?")
+    await coordinator.send("Please add your squad")
+    assert coordinator.last_text == "Rejected: Ali. They will be told."
+    told = await db.scalar(select(OutboxMessage).where(OutboxMessage.kind == "volunteer_result"))
+    assert "Reason: Please add your squad" in told.payload["text"]
+    await user.send("/volunteer")
+    assert "Status: rejected" in user.texts()[-1]
+    assert "Reason: Please add your squad" in user.texts()[-1]
+    assert user.buttons() == ["✏️ Edit my application"]

@@ -17,6 +17,7 @@ from services.errors import DomainError, NotAllowed, NotRegistered
 from services.invites.directory import region_name
 from services.messaging.notify import Notice, notify_many
 from services.roles import Role
+from services.text import clean_text
 from services.uow import reading, unit_of_work
 from services.volunteers.rules import (
     Status,
@@ -36,6 +37,7 @@ CARD_KIND = "volunteer_card"
 RESULT_KIND = "volunteer_result"
 PRIORITY = 5
 INSTITUTION_LIMIT = 200
+REASON_LIMIT = 500
 
 
 class InvalidApplication(DomainError):
@@ -317,7 +319,7 @@ async def decide(
         if not await may_review(session, reviewer_id, region_id):
             raise NotAllowed()
         status = Status.APPROVED if approve else Status.REJECTED
-        kept_reason = clean_name(reason) if reason else None
+        kept_reason = clean_text(reason, REASON_LIMIT) or None if reason else None
         decided = (
             await session.execute(
                 update(Volunteer)
