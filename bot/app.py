@@ -82,6 +82,7 @@ async def build_app(
     dispatcher = build_dispatcher(
         session_factory, states, i18n, assembly, links=links, people=people, ledger=ledger
     )
+    dispatcher["volunteer_min_age"] = settings.volunteer_min_age
     return App(
         settings,
         engine,

@@ -52,6 +52,9 @@ class Settings(BaseSettings):
     scheduler_tick_seconds: int = Field(60, ge=1)
     scheduler_grace_minutes: int = Field(180, ge=0)
 
+    # The youngest a volunteer may register (full years); under 18 a parent consents too.
+    volunteer_min_age: int = Field(16, ge=10, le=30)
+
     console_database_url: str = "sqlite+aiosqlite:///var/demo.sqlite3"
     invite_ttl_days: int = Field(14, ge=1)
     processed_update_retention_days: int = Field(2, ge=1)

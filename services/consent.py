@@ -16,6 +16,7 @@ CONSENT_TEXT_VERSION = "2026-11-v1"
 class Purpose(StrEnum):
     SELF = "self"
     CHILDREN = "parent_for_children"  # a parent, for the children they add
+    VOLUNTEER = "parent_for_volunteer"  # a parent, for their under-18 child volunteering
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ from services.consent import Purpose, consent_for, record_consent
 from services.roles import Role, Scope
 from services.season.demo import load_season_demo
 from services.uow import unit_of_work
+from services.volunteers.demo import load_volunteer_demo
 from storage.models.org import Club, Region, Site
 from storage.models.people import ChannelIdentity, Child, Person, RoleGrant
 
@@ -161,6 +162,7 @@ async def _load(session: AsyncSession) -> list[DemoPersona]:
             admin_id = person.id
         roles = tuple(g.role for g in grants)
         personas.append(DemoPersona(key, full_name, telegram_id, locale, roles))
+    await load_volunteer_demo(session)
     await load_season_demo(session)
     return personas
 

@@ -189,7 +189,7 @@ async def test_demo_data_loads_once(app: App, db: Db) -> None:
     assert counts == [
         await db.count(m) for m in (Person, Site, Club, RoleGrant, ConsentRecord, Child)
     ]
-    assert counts[:4] == [6, 2, 8, 6]
+    assert counts[:4] == [8, 2, 8, 8]  # six personas and two volunteer applicants
     assert {p.key for p in first} == {
         "admin",
         "teacher",
@@ -378,13 +378,13 @@ async def test_state_shows_the_conversation_and_reset_starts_afresh(app: App, db
     empty, _, language, _, _, _, registered, _, _, wa_state, reset, who, after = steps
     assert "no conversation under way" in empty.output
     assert "state: StartFlow:language" in language.output
-    assert "no conversation under way" in registered.output  # registration ends it
+    assert "state: VolunteerFlow:name" in registered.output  # on into the application
     assert "WhatsApp +" in wa_state.output and "state: StartFlow:language" in wa_state.output
     assert "a fresh demo database; you are a new user" in reset.output
     listed = re.findall(r"^ +\d+\. (.+?) — ", who.output, re.MULTILINE)
     assert len(listed) == 7 and "Асель Бекова" not in listed[:6]
     assert "no conversation under way" in after.output
-    assert await db.count(Person) == 6  # the demo again; the volunteer registered is gone
+    assert await db.count(Person) == 8  # the demo again; the volunteer registered is gone
     assert await db.scalar(select(func.count()).select_from(Site)) == 2
 
 

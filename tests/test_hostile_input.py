@@ -150,7 +150,7 @@ async def test_first_name_with_nul_or_lone_surrogate_registers(
     assert not [t for t in user.texts() if t.startswith(SOMETHING_WRONG)]
     assert failures(caplog) == []
     assert await db.count(Person) == 1
-    assert user.texts()[-2] == "Welcome! You are registered as: Volunteer."
+    assert "Welcome! You are registered as: Volunteer." in user.texts()  # then the application
 
 
 @pytest.mark.parametrize("bad", list(BAD_TEXT))

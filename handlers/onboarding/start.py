@@ -24,6 +24,8 @@ from handlers.onboarding.callbacks import ConsentCb, LanguageCb, Who, WhoCb
 from handlers.onboarding.states import StartFlow
 from handlers.onboarding.texts import GREETING, consent_question, consent_text, help_text
 from handlers.roles.offer import offer_first_role
+from handlers.volunteers.parent import start_payload
+from handlers.volunteers.status import begin_for
 from services.channels import Channel
 from services.consent import consent_for
 from services.errors import AlreadyRegistered
@@ -50,6 +52,8 @@ async def cmd_start(
     remembered = await chosen_locale(state)
     await state.clear()
     code = (command.args or "").strip() or None
+    if code and await start_payload(message, code, state, session, actor, i18n, remembered):
+        return  # a link of another feature's (a parent's consent)
     if actor is not None:
         if code is None:
             await message.answer(_("Welcome back, {name}!").format(name=actor.full_name))
@@ -188,6 +192,8 @@ async def cb_role(
     roles = registration.actor.roles
     await bot.send_message(chat, help_text(menu, roles))
     await menu.publish(bot, chat, roles, i18n, locale)
+    if role is Role.VOLUNTEER:
+        await begin_for(bot, chat, state, registration.actor)  # straight into the application
     await offer_first_role(bot, chat, state, roles)
 
 

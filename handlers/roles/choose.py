@@ -21,6 +21,7 @@ from handlers.roles.callbacks import AddRoleCb, RoleLaterCb
 from handlers.roles.offer import ask_role
 from handlers.roles.states import RoleFlow
 from handlers.roles.texts import roles_summary, staff_roles_note
+from handlers.volunteers.status import begin_for
 from services.errors import NotAllowed, NotRegistered
 from services.grants.held import grants_of
 from services.grants.self_service import (
@@ -29,6 +30,7 @@ from services.grants.self_service import (
     self_service_to_add,
 )
 from services.people import Actor
+from services.roles import Role
 
 
 async def cmd_role(
@@ -88,6 +90,8 @@ async def cb_add_role(
     await bot.send_message(chat, _("Done! Role added: {role}.").format(role=label))
     await bot.send_message(chat, help_text(menu, roles))
     await menu.publish(bot, chat, roles, i18n, actor.locale)
+    if callback_data.role is Role.VOLUNTEER:
+        await begin_for(bot, chat, state, actor)  # straight into the application
 
 
 async def ask_choose(asking: Asking) -> None:
