@@ -64,3 +64,22 @@ def _element(char: str, cyrillic_first: bool) -> tuple[int, int] | None:
     if "a" <= base <= "z":
         return (_OTHER if cyrillic_first else _OWN, ord(base))
     return (_REST, ord(char))
+
+
+def typed_matches(typed: str, name: str) -> bool:
+    """Whether a name is what someone typed for it: every typed word begins a word of the
+    name, allowing for a different ending ("караганда" for "Карагандинская область")."""
+    words = _words(typed)
+    if not words:
+        return False
+    named = _words(name)
+    return all(any(word.startswith(_stem(typed_word)) for word in named) for typed_word in words)
+
+
+def _words(text: str) -> list[str]:
+    return "".join(c if c.isalnum() else " " for c in text.casefold()).split()
+
+
+def _stem(word: str) -> str:
+    """The word without an ending of up to two letters (a case or an adjective's ending)."""
+    return word[: max(3, len(word) - 2)] if len(word) > 4 else word

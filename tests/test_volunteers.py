@@ -11,6 +11,7 @@ from sqlalchemy import select
 from bot.app import App
 from services import volunteers
 from services.invites.invites import create_invite, redeem_as_member
+from services.names import typed_matches
 from services.personal_data import export_person, forget_person
 from services.roles import Role, Scope, ScopeKind
 from services.volunteers.rules import (
@@ -18,6 +19,7 @@ from services.volunteers.rules import (
     InvalidBirthDate,
     age_on,
     clean_name,
+    full_name,
     parse_birth_date,
     parse_phone,
 )
@@ -67,6 +69,18 @@ def test_name_rules() -> None:
     assert clean_name("   ") is None
     assert clean_name("A\x00b") is None
     assert clean_name("x" * 121) is None
+    assert full_name("  Айгерім   Серікова ") == "Айгерім Серікова"
+    assert full_name("жоқ") is None  # "no" typed at the question is not a name
+    assert full_name("Айгерім 1") is None
+
+
+def test_typed_words_find_names_in_any_language() -> None:
+    assert typed_matches("Қарағанды", "Қарағанды облысы")
+    assert typed_matches("караганда", "Карагандинская область")
+    assert typed_matches("алматы обл", "Алматы облысы")
+    assert not typed_matches("алматы обл", "Алматы қаласы")
+    assert not typed_matches("Марс", "Маңғыстау облысы")
+    assert not typed_matches("", "Абай облысы")
 
 
 async def karaganda(db: Db) -> int:
@@ -112,7 +126,9 @@ async def test_newcomer_registers_and_coordinator_approves(
     await user.send("   ")  # an empty name: WhatsApp sends no text at all
     assert "Your full name?" in user.last_text
     await user.send("123")
-    assert user.last_text.startswith("I need your full name")
+    assert user.last_text.startswith("I need your first name and surname")
+    await user.send("жоқ")  # "no" is not a name
+    assert user.last_text.startswith("I need your first name and surname")
     await user.send("Дана Асқарқызы")
     assert "phone number" in user.last_text
     await user.send("12345")
@@ -127,12 +143,15 @@ async def test_newcomer_registers_and_coordinator_approves(
     assert user.last_text.startswith("Volunteers must be at least 16")
     await user.send("05.03.2000")
     assert "Your region?" in user.last_text
-    await user.send("Atlantis")  # not an option
-    assert "Your region?" in user.last_text
-    while "Karaganda Region" not in user.buttons():
-        await user.press("More")
-    await user.press("Karaganda Region")
+    await user.send("Atlantis")  # not a region
+    assert user.last_text.startswith("I don't know a region called “Atlantis”.")
+    assert "Your region?" in user.last_text and len(user.buttons()) == 10
+    await user.send("Алматы")  # the city or the region: which?
+    assert user.last_text == "Which of these?"
+    assert user.buttons() == ["Almaty city", "Almaty Region"]
+    await user.send("караганда")  # typed, in Russian, with another ending: on page 2
     assert "university or college" in user.last_text
+    assert await db.count(Volunteer) == 0
     await user.press("not listed")
     await user.send("Қарағанды техникалық колледжі")
     assert "Your pedagogical squad?" in user.last_text
@@ -196,7 +215,7 @@ async def test_minor_waits_for_a_parent_whose_link_works_once(
 ) -> None:
     user = make_user("Ali", "en")
     await register_as_volunteer(user, "")
-    await user.press("Ali")
+    await user.send("Ali Nurlanuly")
     await user.send("+7 701 234 56 78")
     await user.send("05.03.2009")
     while "Karaganda Region" not in user.buttons():
@@ -251,9 +270,9 @@ async def test_squad_code_own_number_admin_card_profile_and_personal_data(
     admin = make_user("Гүлнар", "en")
     await registered(app, admin, Role.ADMIN)  # the region has no coordinator: admins decide
 
-    user = make_user("Dana", "en")
+    user = make_user("Дана Серікова", "en")  # a full name in the messenger: offered as it is
     await register_as_volunteer(user, "")
-    await user.press("Dana")
+    await user.press("Дана Серікова")
     if isinstance(user, TelegramUser):
         assert user.requests("sendMessage")[-1].params["reply_markup"]["keyboard"][0][0][
             "request_contact"
@@ -282,7 +301,7 @@ async def test_squad_code_own_number_admin_card_profile_and_personal_data(
     card = await db.scalar(select(OutboxMessage).where(OutboxMessage.kind == "volunteer_card"))
     approve = card.payload["reply_markup"]["inline_keyboard"][0][0]["callback_data"]
     await admin.press_data(approve)
-    assert admin.last_text == "Approved: Dana. They will be told."
+    assert admin.last_text == "Approved: Дана Серікова. They will be told."
 
     await user.send("/volunteer")
     profile = user.texts()[-1]
@@ -291,7 +310,7 @@ async def test_squad_code_own_number_admin_card_profile_and_personal_data(
 
     # an edit within the region keeps the profile approved
     await user.press("Edit")
-    await user.press("Dana")
+    await user.press("Дана")
     await user.send("+7 701 234 56 78")
     await user.send("5.3.2000")
     while "Karaganda Region" not in user.buttons():

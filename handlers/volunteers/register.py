@@ -40,6 +40,7 @@ from handlers.volunteers.render import card_renderer
 from handlers.volunteers.states import VolunteerFlow
 from services.channels import Channel
 from services.errors import NotRegistered
+from services.invites.directory import Named
 from services.people import Actor
 from services.roles import Role
 from services.volunteers import directory
@@ -48,6 +49,7 @@ from services.volunteers.rules import (
     InvalidBirthDate,
     Status,
     clean_name,
+    full_name,
     parse_birth_date,
     parse_phone,
 )
@@ -67,7 +69,7 @@ async def begin_registration(bot: Bot, chat_id: int, state: FSMContext, name: st
 
 
 async def send_name_question(bot: Bot, chat_id: int, suggested: str | None, lead: str = "") -> None:
-    suggestion = clean_name(suggested or "")
+    suggestion = full_name(suggested or "")
     markup = keyboards.keep_name(suggestion) if suggestion else None
     await bot.send_message(
         chat_id, with_lead(lead, texts.name_question(suggestion)), reply_markup=markup
@@ -76,7 +78,7 @@ async def send_name_question(bot: Bot, chat_id: int, suggested: str | None, lead
 
 async def on_name(message: Message, state: FSMContext, channel: Channel, bot: Bot) -> None:
     """A typed full name."""
-    name = clean_name(message.text or "")
+    name = full_name(message.text or "")
     if name is None:
         suggested = (await state.get_data()).get("suggested")
         await send_name_question(bot, message.chat.id, suggested, texts.bad_name())
@@ -86,7 +88,7 @@ async def on_name(message: Message, state: FSMContext, channel: Channel, bot: Bo
 
 async def cb_keep_name(query: CallbackQuery, state: FSMContext, channel: Channel, bot: Bot) -> None:
     """The suggested name."""
-    name = clean_name(str((await state.get_data()).get("suggested") or ""))
+    name = full_name(str((await state.get_data()).get("suggested") or ""))
     await query.answer()
     if name is None:
         await send_name_question(bot, chat_of(query), None)
@@ -190,9 +192,33 @@ async def cb_region(
         await query.answer(stale_button(), show_alert=True)
         return
     await query.answer()
+    await to_institution(bot, chat_of(query), session, actor, state, region)
+
+
+async def on_region_typed(
+    message: Message, state: FSMContext, session: AsyncSession, actor: Actor, bot: Bot
+) -> None:
+    """A region typed instead of picked, on whatever page of the list it is."""
+    typed = message.text or ""
+    found = await directory.regions_typed(session, typed, actor.locale)
+    if len(found) == 1:
+        await to_institution(bot, message.chat.id, session, actor, state, found[0])
+        return
+    if found:  # "Алматы": the city or the region
+        await bot.send_message(
+            message.chat.id, texts.which_region(), reply_markup=keyboards.regions(found, 0)
+        )
+        return
+    unknown = texts.unknown_region(typed.strip()[:40])
+    await send_regions(bot, message.chat.id, session, actor, 0, unknown)
+
+
+async def to_institution(
+    bot: Bot, chat_id: int, session: AsyncSession, actor: Actor, state: FSMContext, region: Named
+) -> None:
     await state.update_data(region=region.id, region_name=region.name, page=0)
     await state.set_state(VolunteerFlow.institution)
-    await send_institutions(bot, chat_of(query), session, actor, state, 0)
+    await send_institutions(bot, chat_id, session, actor, state, 0)
 
 
 async def send_institutions(
@@ -488,6 +514,7 @@ def make_router() -> Router:
         cb_region_page, StateFilter(VolunteerFlow.region), RegionPageCb.filter()
     )
     router.callback_query.register(cb_region, StateFilter(VolunteerFlow.region), RegionCb.filter())
+    router.message.register(on_region_typed, StateFilter(VolunteerFlow.region), typed)
     router.callback_query.register(
         cb_institution_page, StateFilter(VolunteerFlow.institution), InstitutionPageCb.filter()
     )

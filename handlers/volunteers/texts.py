@@ -25,7 +25,7 @@ def name_question(suggested: str | None) -> str:
 
 
 def bad_name() -> str:
-    return _("I need your full name in letters, up to 120 characters.")
+    return _("I need your first name and surname, in letters, up to 120 characters.")
 
 
 def phone_question(whatsapp: bool) -> str:
@@ -62,6 +62,16 @@ def region_question() -> str:
 
 def institution_question(region: str) -> str:
     return _("Your university or college ({region})?").format(region=region)
+
+
+def which_region() -> str:
+    return _("Which of these?")
+
+
+def unknown_region(typed: str) -> str:
+    return _("I don't know a region called “{typed}”. Choose yours from the list.").format(
+        typed=typed
+    )
 
 
 def institution_name_question() -> str:

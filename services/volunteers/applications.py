@@ -22,6 +22,7 @@ from services.uow import reading, unit_of_work
 from services.volunteers.rules import (
     Status,
     clean_name,
+    full_name,
     needs_parent,
     parse_birth_date,
     parse_phone,
@@ -118,7 +119,7 @@ async def submit(
 ) -> Submitted:
     """Stores the application (or the edit of one); a minor's waits for a parent, the rest go
     to the region's coordinators (`card`, in each one's language) in the same commit."""
-    name = clean_name(draft.full_name)
+    name = full_name(draft.full_name)
     phone = parse_phone(draft.phone)
     born = parse_birth_date(draft.birth_date.strftime("%Y-%m-%d"), today, min_age)
     if name is None or phone is None:

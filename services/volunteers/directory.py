@@ -8,10 +8,11 @@ from dataclasses import dataclass
 from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.invites.directory import MAX_ID, Named, list_scope
-from services.names import sort_key
+from services.invites.directory import MAX_ID, Named, list_scope, region_name
+from services.names import sort_key, typed_matches
 from services.roles import ScopeKind
 from services.uow import reading
+from storage.models.org import Region
 from storage.models.volunteers import Institution, Squad
 
 CODE_LIMIT = 16
@@ -28,6 +29,23 @@ class SquadByCode:
 
 async def regions(session: AsyncSession, locale: str) -> list[Named]:
     return await list_scope(session, ScopeKind.REGION, locale)
+
+
+async def regions_typed(session: AsyncSession, typed: str, locale: str) -> list[Named]:
+    """The regions whose name, in any of our languages, is what was typed ("Қарағанды",
+    "караганда", "Karaganda"), named in the reader's language and alphabet."""
+    async with reading(session):
+        found = [
+            region
+            for region in await session.scalars(select(Region))
+            if any(typed_matches(typed, name) for name in region_names(region))
+        ]
+        named = [Named(r.id, region_name(r, locale)) for r in found]
+    return sorted(named, key=lambda item: (sort_key(item.name, locale), item.id))
+
+
+def region_names(region: Region) -> tuple[str, ...]:
+    return tuple(n for n in (region.name_kk, region.name_ru, region.name_en) if n)
 
 
 async def institutions(

@@ -48,6 +48,15 @@ def clean_name(text: str) -> str | None:
     return name
 
 
+def full_name(text: str) -> str | None:
+    """A person's full name: a clean name of at least two words (a name and a surname), so
+    "жоқ" or "да" typed at the question is not taken for one."""
+    name = clean_name(text)
+    if name is None or sum(any(c.isalpha() for c in word) for word in name.split()) < 2:
+        return None
+    return name
+
+
 def parse_phone(text: str) -> str | None:
     """A Kazakhstan number (+7 7XX XXX XX XX, 8 7XX..., or spaced) in E.164, else None."""
     raw = text.strip()
