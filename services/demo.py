@@ -14,8 +14,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.channels import Channel
 from services.consent import Purpose, consent_for, record_consent
+from services.courses.demo import load_course_demo
 from services.roles import Role, Scope
 from services.uow import unit_of_work
+from storage.base import utcnow
 from storage.models.org import Club, Region, Site
 from storage.models.people import ChannelIdentity, Child, Person, RoleGrant
 
@@ -160,6 +162,7 @@ async def _load(session: AsyncSession) -> list[DemoPersona]:
             admin_id = person.id
         roles = tuple(g.role for g in grants)
         personas.append(DemoPersona(key, full_name, telegram_id, locale, roles))
+    await load_course_demo(session, utcnow())
     return personas
 
 

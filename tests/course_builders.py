@@ -50,9 +50,7 @@ async def approved_volunteer(
 
 
 def five_sessions(first: datetime, hours: int = 2) -> list[tuple[datetime, datetime]]:
-    return [
-        (first + timedelta(days=n), first + timedelta(days=n, hours=hours)) for n in range(5)
-    ]
+    return [(first + timedelta(days=n), first + timedelta(days=n, hours=hours)) for n in range(5)]
 
 
 async def course_in(

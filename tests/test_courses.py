@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 from pypdf import PdfReader
-from sqlalchemy import func, select
+from sqlalchemy import select, update
 
 import services.courses.attendance as attendance_module
 from bot import scheduler
@@ -200,13 +200,13 @@ async def test_certificate_pdf_has_kazakh_and_russian_names(app: App, db: Db) ->
     async with app.session_factory() as session:
         trainer = await person(app, "603")
         await session.execute(  # and one session is enough
-            Course.__table__.update().values(
-                responsible_person_id=trainer.person_id, complete_after=1
-            )
+            update(Course).values(responsible_person_id=trainer.person_id, complete_after=1)
         )
         await session.commit()
-        for row in await session.execute(select(Enrolment.volunteer_id)):
-            await toggle_mark(session, trainer.person_id, sessions[0], row[0], T0)
+        enrolled = list(await session.scalars(select(Enrolment.volunteer_id)))
+        await session.rollback()
+        for volunteer_id in enrolled:
+            await toggle_mark(session, trainer.person_id, sessions[0], volunteer_id, T0)
     i18n = scheduler.shared_i18n()
     expected = {
         kk.person_id: ("Әсел Қанатқызы", TITLE_KK, "СЕРТИФИКАТ"),
@@ -231,7 +231,7 @@ async def test_last_seat_goes_to_one_of_racing_volunteers(app: App, db: Db) -> N
         await approve(app, racer.person_id)
     course_id = await course_in(app, T0, seat_limit=3, enrol=False)
     async with app.session_factory() as session:
-        await session.execute(Course.__table__.update().values(seats_taken=2))
+        await session.execute(update(Course).values(seats_taken=2))
         await session.commit()
 
     def join(person_id: int) -> Any:

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import io
+import logging
 from pathlib import Path
 
 import segno
@@ -14,6 +15,8 @@ from handlers.common.fmt import local_date
 from services.courses.certificates import CertificateView
 
 FONTS = Path(__file__).resolve().parents[2] / "fonts"
+# fontTools logs every step of subsetting the font at INFO: a page of lines per certificate.
+logging.getLogger("fontTools").setLevel(logging.WARNING)
 
 
 def verify_link(code: str, telegram_username: str | None, whatsapp_number: str | None) -> str:
