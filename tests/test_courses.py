@@ -24,6 +24,7 @@ from services.courses.reminders import DAY_BEFORE, SOON
 from services.courses.rules import MAX_WRONG_CODES, in_window, needed, same_code_word
 from services.personal_data import export_person
 from services.roles import Role
+from storage.base import utcnow
 from storage.models.courses import Attendance, Certificate, Course, Enrolment
 from storage.models.messaging import OutboxMessage
 from storage.models.people import Person
@@ -248,3 +249,47 @@ async def test_last_seat_goes_to_one_of_racing_volunteers(app: App, db: Db) -> N
     async with app.session_factory() as session:
         with pytest.raises(CourseProblem, match="full"):  # and trying again does not help
             await sign_up(session, loser.person_id, course_id)
+
+
+async def test_trainer_sees_the_code_word_and_corrects_marks_in_chat(
+    app: App, make_user: MakeUser, db: Db, clock: Clock
+) -> None:
+    volunteer = make_user("Asel", "en")
+    await approved_volunteer(app, volunteer)
+    trainer = make_user("Aigul", "en")
+    trainer_id = await registered(app, trainer, Role.VOLUNTEER)
+    clock.now = utcnow()
+    await course_in(app, clock.now + timedelta(days=1), trainer_id=trainer_id)
+    await trainer.send("/course")
+    assert trainer.last_text == "Which session?"
+    await trainer.press("1. ")
+    assert trainer.last_text.startswith("Session 1 of «Camp leader mastery")
+    assert "Checked in: 0 of 1." in trainer.last_text
+    word = trainer.last_text.split("Code word: ")[1].split("\n")[0]
+    assert len(word) == 4 and word.isdigit()
+    await trainer.press("Asel")
+    assert "Checked in: 1 of 1." in trainer.last_text
+    assert any("✅ Asel" in b for b in trainer.buttons())
+    assert await db.scalar(select(Attendance.how)) == "trainer"
+    await trainer.press("Asel")
+    assert "Checked in: 0 of 1." in trainer.last_text
+    assert await db.count(Attendance) == 0
+
+    await volunteer.send("/course")  # runs none
+    assert volunteer.last_text == "You run no course with sessions ahead."
+
+
+async def test_volunteer_signs_up_to_an_open_course_with_seats(
+    app: App, make_user: MakeUser, db: Db
+) -> None:
+    user = make_user("Asel", "en")
+    await approved_volunteer(app, user)
+    await course_in(app, utcnow() + timedelta(days=1), seat_limit=2, enrol=False)
+    await user.send("/courses")
+    assert user.last_text == "Open courses you can sign up to:"
+    await user.press("Camp leader mastery")
+    assert user.last_text == "You are signed up. /courses shows the sessions and the link."
+    assert await db.scalar(select(Course.seats_taken)) == 1
+    await user.send("/courses")
+    assert "Attended: 0 of 5" in user.last_text
+    assert await db.count(Enrolment) == 1

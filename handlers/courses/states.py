@@ -7,8 +7,9 @@
 | (none) | `/checkin WORD` checks in at once | — |
 | `CheckinFlow.code` | "type the code word the trainer gave" | any text: checked; state ends |
 
-/courses, /certificates, /verify and the sign-up buttons under /courses keep no state: a
-sign-up button carries the course id and is checked again when pressed.
+/courses, /certificates, /verify, /course and their buttons keep no state: a button carries
+its ids (course; session; session, volunteer and page) and the service checks them again
+when it is pressed (a trainer who no longer runs the course gets "out of date").
 """
 
 from aiogram.fsm.state import State, StatesGroup

@@ -202,10 +202,11 @@ async def toggle_mark(
     trainer_id: int,
     session_id: int,
     volunteer_id: int,
-    now: datetime,
+    now: datetime | None = None,
     locale: str = "kk",
 ) -> bool:
     """Marks an enrolled volunteer present, or unmarks one; returns whether present now."""
+    now = now or utcnow()
     async with unit_of_work(session):
         target = await _course_run_by(session, trainer_id, session_id)
         enrolled = await session.scalar(
@@ -288,3 +289,78 @@ async def attendance_history(session: AsyncSession, person_id: int, locale: str)
             .order_by(CourseSession.starts_at)
         )
         return [Attended(course_title(c, locale), n, at, how) for c, n, at, how in rows.all()]
+
+
+@dataclass(frozen=True)
+class TrainerSession:
+    session_id: int
+    title: str
+    number: int
+    starts_at: datetime
+
+
+async def trainer_sessions(
+    session: AsyncSession, person_id: int, locale: str, now: datetime | None = None
+) -> list[TrainerSession]:
+    """Sessions of the courses the person runs, from yesterday on, soonest first."""
+    now = now or utcnow()
+    async with reading(session):
+        grants = (
+            await session.execute(
+                select(RoleGrant.role, RoleGrant.region_id).where(RoleGrant.person_id == person_id)
+            )
+        ).all()
+        admin = any(role == Role.ADMIN for role, _ in grants)
+        regions = [r for role, r in grants if role == Role.COORDINATOR and r is not None]
+        statement = (
+            select(CourseSession.id, CourseSession.number, CourseSession.starts_at, Course)
+            .join(Course, Course.id == CourseSession.course_id)
+            .where(CourseSession.ends_at >= now - timedelta(days=1))
+            .order_by(CourseSession.starts_at, CourseSession.id)
+            .limit(90)
+        )
+        if not admin:
+            statement = statement.where(
+                (Course.responsible_person_id == person_id) | Course.region_id.in_(regions)
+            )
+        rows = (await session.execute(statement)).all()
+        return [TrainerSession(sid, course_title(c, locale), n, at) for sid, n, at, c in rows]
+
+
+@dataclass(frozen=True)
+class SessionSheet:
+    """A session as its trainer sees it: the code word (made up when there was none) and
+    who is present."""
+
+    session_id: int
+    title: str
+    number: int
+    starts_at: datetime
+    code_word: str
+    present: list[Present]
+
+
+async def session_sheet(
+    session: AsyncSession, trainer_id: int, session_id: int, locale: str
+) -> SessionSheet:
+    async with unit_of_work(session):
+        target = await _course_run_by(session, trainer_id, session_id)
+        if not target.code_word:
+            # Only where still empty: two trainers opening it at once agree on one word.
+            await session.execute(
+                update(CourseSession)
+                .where(CourseSession.id == session_id, CourseSession.code_word.is_(None))
+                .values(code_word=new_code_word())
+                .execution_options(synchronize_session=False)
+            )
+        await session.refresh(target)
+        course = await session.get(Course, target.course_id)
+        assert course is not None and target.code_word is not None
+        title, number, starts, word = (
+            course_title(course, locale),
+            target.number,
+            target.starts_at,
+            target.code_word,
+        )
+    present = await roll_call(session, trainer_id, session_id)
+    return SessionSheet(session_id, title, number, starts, word, present)

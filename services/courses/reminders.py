@@ -48,7 +48,6 @@ def due_statement(start: datetime, end: datetime, lead: timedelta) -> Any:
             CourseSession.starts_at <= end + lead,
             Volunteer.status == APPROVED,
         )
-        .order_by(CourseSession.id, Volunteer.id, ChannelIdentity.id)
     )
 
 
