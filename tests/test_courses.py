@@ -22,7 +22,7 @@ from services.courses.certificates import my_certificates, verify
 from services.courses.courses import CourseProblem, sign_up
 from services.courses.reminders import DAY_BEFORE, SOON
 from services.courses.rules import MAX_WRONG_CODES, in_window, needed, same_code_word
-from services.personal_data import export_person
+from services.personal_data import export_person, forget_person
 from services.roles import Role
 from storage.base import utcnow
 from storage.models.courses import Attendance, Certificate, Course, Enrolment
@@ -293,3 +293,28 @@ async def test_volunteer_signs_up_to_an_open_course_with_seats(
     await user.send("/courses")
     assert "Attended: 0 of 5" in user.last_text
     assert await db.count(Enrolment) == 1
+
+
+async def test_forget_removes_enrolments_attendance_and_certificates(
+    app: App, db: Db, clock: Clock
+) -> None:
+    volunteer = await person(app, "801")
+    stays = await person(app, "802")
+    trainer = await person(app, "803")
+    for who in (volunteer, stays):
+        await approve(app, who.person_id)
+    course_id = await course_in(app, T0, trainer_id=trainer.person_id)
+    async with app.session_factory() as session:
+        await session.execute(update(Course).values(complete_after=1))
+        await session.commit()
+    first = (await session_ids(app, course_id))[0]
+    async with app.session_factory() as session:
+        for present in await roll_call(session, trainer.person_id, first):
+            await toggle_mark(session, trainer.person_id, first, present.volunteer_id, T0)
+    assert (await db.count(Certificate), await db.count(Attendance)) == (2, 2)
+    async with app.session_factory() as session:
+        await forget_person(session, volunteer.person_id, app.assembly.hooks)
+    assert await db.count(Enrolment) == 1
+    assert await db.count(Attendance) == 1
+    assert await db.count(Certificate) == 1
+    assert await db.scalar(select(Course.seats_taken)) == 1
