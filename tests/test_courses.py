@@ -25,7 +25,7 @@ from services.courses.rules import MAX_WRONG_CODES, in_window, needed, same_code
 from services.personal_data import export_person, forget_person
 from services.roles import Role
 from storage.base import utcnow
-from storage.models.courses import Attendance, Certificate, Course, Enrolment
+from storage.models.courses import Attendance, Certificate, Course, CourseSession, Enrolment
 from storage.models.messaging import OutboxMessage
 from storage.models.people import Person
 from tests.builders import registered
@@ -274,6 +274,14 @@ async def test_trainer_sees_the_code_word_and_corrects_marks_in_chat(
     await trainer.press("Asel")
     assert "Checked in: 0 of 1." in trainer.last_text
     assert await db.count(Attendance) == 0
+
+    await trainer.press("Set my own code word")
+    assert trainer.last_text.startswith("Type the code word for this session")
+    await trainer.send("Көк тау")
+    assert trainer.last_text == "The code word is now: Көк тау"
+    assert await db.scalar(select(CourseSession.code_word).where(CourseSession.number == 1)) == (
+        "Көк тау"
+    )
 
     await volunteer.send("/course")  # runs none
     assert volunteer.last_text == "You run no course with sessions ahead."

@@ -38,5 +38,5 @@ feature = Feature(
     ),
     hooks=HOOKS,
     renderers=RENDERERS,
-    steps=volunteer.STEPS,  # type: ignore[arg-type]
+    steps={**volunteer.STEPS, **trainer.STEPS},
 )

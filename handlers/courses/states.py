@@ -7,6 +7,12 @@
 | (none) | `/checkin WORD` checks in at once | — |
 | `CheckinFlow.code` | "type the code word the trainer gave" | any text: checked; state ends |
 
+/course (a trainer), after "Set my own code word" under a session's roll-call:
+
+| state | shown | answers |
+|---|---|---|
+| `CourseFlow.word` | "type the code word for this session" | any text: the session's word |
+
 /courses, /certificates, /verify, /course and their buttons keep no state: a button carries
 its ids (course; session; session, volunteer and page) and the service checks them again
 when it is pressed (a trainer who no longer runs the course gets "out of date").
@@ -17,3 +23,7 @@ from aiogram.fsm.state import State, StatesGroup
 
 class CheckinFlow(StatesGroup):
     code = State()
+
+
+class CourseFlow(StatesGroup):
+    word = State()  # data: {"session": id}

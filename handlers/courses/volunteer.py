@@ -6,6 +6,7 @@ from aiogram import Router
 from aiogram.filters import Command, CommandObject, StateFilter
 from aiogram.filters.callback_data import CallbackData
 from aiogram.fsm.context import FSMContext
+from aiogram.fsm.state import State
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import gettext as _
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -131,7 +132,7 @@ async def ask_code(asking: Asking) -> None:
     await asking.send(checkin_question())
 
 
-STEPS: dict[object, Ask] = {CheckinFlow.code: ask_code}
+STEPS: dict[State, Ask] = {CheckinFlow.code: ask_code}
 
 
 def make_router() -> Router:
