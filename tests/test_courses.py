@@ -21,7 +21,14 @@ from services.courses.attendance import check_in, roll_call, set_code_word, togg
 from services.courses.certificates import my_certificates, verify
 from services.courses.courses import CourseProblem, sign_up
 from services.courses.reminders import DAY_BEFORE, SOON
-from services.courses.rules import MAX_WRONG_CODES, in_window, needed, same_code_word
+from services.courses.rules import (
+    MAX_WRONG_CODES,
+    in_window,
+    is_conference_url,
+    needed,
+    parse_sessions,
+    same_code_word,
+)
 from services.personal_data import export_person, forget_person
 from services.roles import Role
 from storage.base import utcnow
@@ -71,6 +78,13 @@ def test_rules() -> None:
     assert same_code_word(" Көк-тау ", "көк тау")
     assert not same_code_word("1234", None)
     assert needed(5, None) == 5 and needed(5, 4) == 4 and needed(5, 9) == 5
+    assert parse_sessions("02.12.2026 18:00\n\n 01.12.2026  18:00 ") == [
+        (T0, T0 + timedelta(hours=2)),
+        (T0 + timedelta(days=1), T0 + timedelta(days=1, hours=2)),
+    ]
+    assert parse_sessions("31.02.2026 18:00") is None
+    assert parse_sessions("") is None
+    assert is_conference_url("https://meet.jit.si/x") and not is_conference_url("javascript:x")
 
 
 async def test_volunteer_is_reminded_checks_in_five_times_and_gets_a_certificate(
@@ -326,3 +340,33 @@ async def test_forget_removes_enrolments_attendance_and_certificates(
     assert await db.count(Attendance) == 1
     assert await db.count(Certificate) == 1
     assert await db.scalar(select(Course.seats_taken)) == 1
+
+
+async def test_coordinator_creates_a_course_in_chat_and_the_region_is_enrolled(
+    app: App, make_user: MakeUser, db: Db
+) -> None:
+    for n in range(2):
+        await approved_volunteer(app, make_user(f"V{n}", "en"), region="abai")
+    coordinator = make_user("Dmitry", "en")
+    await registered(app, coordinator, Role.COORDINATOR)  # of region 1
+    await coordinator.send("/newcourse")
+    assert coordinator.last_text == "New course. Its title? (or /cancel)"
+    await coordinator.send("Games and safety")
+    await coordinator.press("Mentorship course")
+    assert coordinator.last_text == "Which region's volunteers is it for?"
+    assert coordinator.buttons() == ["Abai Region"]  # their region only
+    await coordinator.press("Abai")
+    await coordinator.send("meet.example.kz")
+    assert coordinator.last_text.startswith("The conference link is not a web address.")
+    await coordinator.send(URL)
+    await coordinator.send("1 December at six")
+    assert coordinator.last_text.startswith("I could not read those dates.")
+    await coordinator.send("01.12.2026 18:00\n02.12.2026 18:00")
+    assert coordinator.last_text.startswith(
+        "Course «Games and safety» is created. Sessions: 2; volunteers enrolled: 2."
+    )
+    course = await db.scalar(select(Course))
+    assert (course.kind, course.sessions_count, course.conference_url) == ("mentorship", 2, URL)
+    starts = await db.all(select(CourseSession.starts_at).order_by(CourseSession.number))
+    assert starts == [T0, T0 + timedelta(days=1)]
+    assert await db.count(Enrolment) == 2

@@ -4,7 +4,7 @@ sessions the day before and 15 minutes before."""
 from aiogram import Router
 
 from handlers.common.menu import N_, MenuCommand
-from handlers.courses import certificates, trainer, volunteer
+from handlers.courses import certificates, create, trainer, volunteer
 from handlers.courses.reminders import RENDERERS
 from handlers.features import Feature
 from services.courses import HOOKS
@@ -16,7 +16,10 @@ VOLUNTEERS = frozenset({Role.VOLUNTEER})
 def make_router() -> Router:
     router = Router(name=__name__)
     router.include_routers(
-        certificates.make_router(), trainer.make_router(), volunteer.make_router()
+        certificates.make_router(),
+        create.make_router(),
+        trainer.make_router(),
+        volunteer.make_router(),
     )
     return router
 
@@ -34,9 +37,15 @@ feature = Feature(
             frozenset({Role.ADMIN, Role.COORDINATOR}),
             rank=33,
         ),
+        MenuCommand(
+            "newcourse",
+            N_("New course with its sessions"),
+            frozenset({Role.ADMIN, Role.COORDINATOR}),
+            rank=34,
+        ),
         MenuCommand("verify", N_("Check a certificate by its code"), rank=80),
     ),
     hooks=HOOKS,
     renderers=RENDERERS,
-    steps={**volunteer.STEPS, **trainer.STEPS},
+    steps={**volunteer.STEPS, **trainer.STEPS, **create.STEPS},
 )

@@ -13,6 +13,16 @@
 |---|---|---|
 | `CourseFlow.word` | "type the code word for this session" | any text: the session's word |
 
+/newcourse (administrators, coordinators):
+
+| state | shown | answers |
+|---|---|---|
+| `NewCourseFlow.title` | "its title?" | any text |
+| `NewCourseFlow.kind` | mastery / mentorship | a button |
+| `NewCourseFlow.region` | the regions allowed (admins: "the whole republic" too) | a button |
+| `NewCourseFlow.link` | "the conference link" | an http(s) link; else asked again |
+| `NewCourseFlow.sessions` | "one a line: 01.12.2026 18:00" | dates: created, state ends |
+
 /courses, /certificates, /verify, /course and their buttons keep no state: a button carries
 its ids (course; session; session, volunteer and page) and the service checks them again
 when it is pressed (a trainer who no longer runs the course gets "out of date").
@@ -27,3 +37,11 @@ class CheckinFlow(StatesGroup):
 
 class CourseFlow(StatesGroup):
     word = State()  # data: {"session": id}
+
+
+class NewCourseFlow(StatesGroup):
+    title = State()
+    kind = State()  # data: title
+    region = State()  # data: title, kind
+    link = State()  # data: title, kind, region (0: the whole republic)
+    sessions = State()  # data: title, kind, region, url

@@ -93,7 +93,7 @@ async def enrol_region(session: AsyncSession, course_id: int, region_id: int) ->
         Volunteer.region_id == region_id, Volunteer.status == APPROVED
     )
     async with unit_of_work(session):
-        return await _enrol_selected(session, course_id, chosen)
+        return await enrol_selected(session, course_id, chosen)
 
 
 async def enrol_squad_leaders(session: AsyncSession, course_id: int, region_id: int) -> int:
@@ -104,10 +104,10 @@ async def enrol_squad_leaders(session: AsyncSession, course_id: int, region_id: 
         exists().where(Squad.leader_id == Volunteer.person_id),
     )
     async with unit_of_work(session):
-        return await _enrol_selected(session, course_id, chosen)
+        return await enrol_selected(session, course_id, chosen)
 
 
-async def _enrol_selected(session: AsyncSession, course_id: int, chosen: object) -> int:
+async def enrol_selected(session: AsyncSession, course_id: int, chosen: object) -> int:
     volunteers = chosen.add_columns(  # type: ignore[attr-defined]
         literal(course_id), literal("assigned"), literal(utcnow(), UTCDateTime())
     ).where(

@@ -49,3 +49,30 @@ def normal_certificate_code(text: str) -> str:
 def is_conference_url(url: str) -> bool:
     parts = urlsplit(url.strip())
     return parts.scheme in ("http", "https") and bool(parts.netloc) and " " not in url.strip()
+
+
+SESSION_HOURS = 2
+MAX_SESSIONS = 20
+
+
+def parse_sessions(
+    text: str, zone: str = "Asia/Almaty", hours: int = SESSION_HOURS
+) -> list[tuple[datetime, datetime]] | None:
+    """Sessions typed one a line as "01.12.2026 18:00" in local time: (start, end) in UTC,
+    in time order; None if a line does not read as one or there are none or too many."""
+    from datetime import UTC
+    from zoneinfo import ZoneInfo
+
+    found = []
+    for line in text.splitlines():
+        if not line.strip():
+            continue
+        try:
+            local = datetime.strptime(" ".join(line.split()), "%d.%m.%Y %H:%M")
+        except ValueError:
+            return None
+        start = local.replace(tzinfo=ZoneInfo(zone)).astimezone(UTC)
+        found.append((start, start + timedelta(hours=hours)))
+    if not found or len(found) > MAX_SESSIONS:
+        return None
+    return sorted(found)
