@@ -19,6 +19,7 @@ from handlers.common.filters import HasRole
 from handlers.common.keyboards import inline, paged
 from handlers.common.labels import stale_button
 from handlers.common.steps import Ask, Asking, only_for
+from handlers.courses.filters import NotCommand
 from handlers.courses.states import NewCourseFlow
 from handlers.courses.texts import course_problem_text
 from services.courses.courses import CourseProblem
@@ -216,9 +217,9 @@ def make_router() -> Router:
     router.message.filter(HasRole(*STAFF))
     router.callback_query.filter(HasRole(*STAFF))
     router.message.register(cmd_newcourse, Command("newcourse"))
-    router.message.register(title_typed, StateFilter(NewCourseFlow.title))
-    router.message.register(link_typed, StateFilter(NewCourseFlow.link))
-    router.message.register(sessions_typed, StateFilter(NewCourseFlow.sessions))
+    router.message.register(title_typed, StateFilter(NewCourseFlow.title), NotCommand())
+    router.message.register(link_typed, StateFilter(NewCourseFlow.link), NotCommand())
+    router.message.register(sessions_typed, StateFilter(NewCourseFlow.sessions), NotCommand())
     router.callback_query.register(cb_kind, StateFilter(NewCourseFlow.kind), KindCb.filter())
     router.callback_query.register(
         cb_region_page, StateFilter(NewCourseFlow.region), RegionPageCb.filter()

@@ -19,6 +19,7 @@ from handlers.common.fmt import local_datetime
 from handlers.common.keyboards import paged
 from handlers.common.labels import stale_button
 from handlers.common.steps import Ask, Asking
+from handlers.courses.filters import NotCommand
 from handlers.courses.states import CourseFlow
 from handlers.courses.texts import course_problem_text
 from services.courses.attendance import (
@@ -209,7 +210,7 @@ STEPS: dict[State, Ask] = {CourseFlow.word: ask_word}
 
 def make_router() -> Router:
     router = Router(name=__name__)
-    router.message.register(word_typed, StateFilter(CourseFlow.word))
+    router.message.register(word_typed, StateFilter(CourseFlow.word), NotCommand())
     router.callback_query.register(cb_own_word, OwnWordCb.filter())
     router.message.register(cmd_course, Command("course"))
     router.callback_query.register(cb_sessions_page, SessionsPageCb.filter())

@@ -16,6 +16,7 @@ from handlers.common.conversation import end_conversation
 from handlers.common.filters import HasRole
 from handlers.common.keyboards import paged
 from handlers.common.steps import Ask, Asking
+from handlers.courses.filters import NotCommand
 from handlers.courses.states import CheckinFlow
 from handlers.courses.texts import checkin_text, course_problem_text, my_course_text
 from services.courses.attendance import check_in
@@ -141,7 +142,7 @@ def make_router() -> Router:
     router.callback_query.filter(HasRole(Role.VOLUNTEER))
     router.message.register(cmd_courses, Command("courses"))
     router.message.register(cmd_checkin, Command("checkin"))
-    router.message.register(code_typed, StateFilter(CheckinFlow.code))
+    router.message.register(code_typed, StateFilter(CheckinFlow.code), NotCommand())
     router.callback_query.register(cb_sign_up, SignUpCb.filter())
     router.callback_query.register(cb_open_page, OpenPageCb.filter())
     return router
