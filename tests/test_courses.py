@@ -17,9 +17,20 @@ from bot import scheduler
 from bot.app import App
 from bot.scheduler import dispose_job_engines, tick
 from handlers.courses.pdf import certificate_pdf, verify_link
-from services.courses.attendance import check_in, roll_call, set_code_word, toggle_mark
+from services.courses.attendance import (
+    attendance_history,
+    check_in,
+    roll_call,
+    set_code_word,
+    toggle_mark,
+)
 from services.courses.certificates import my_certificates, verify
-from services.courses.courses import CourseProblem, sign_up
+from services.courses.courses import (
+    CourseProblem,
+    enrol_region,
+    enrol_squad_leaders,
+    sign_up,
+)
 from services.courses.reminders import DAY_BEFORE, SOON
 from services.courses.rules import (
     MAX_WRONG_CODES,
@@ -35,6 +46,7 @@ from storage.base import utcnow
 from storage.models.courses import Attendance, Certificate, Course, CourseSession, Enrolment
 from storage.models.messaging import OutboxMessage
 from storage.models.people import Person
+from storage.models.volunteers import Institution, Squad
 from tests.builders import registered
 from tests.conftest import Db, MakeUser
 from tests.course_builders import (
@@ -374,3 +386,31 @@ async def test_coordinator_creates_a_course_in_chat_and_the_region_is_enrolled(
     starts = await db.all(select(CourseSession.starts_at).order_by(CourseSession.number))
     assert starts == [T0, T0 + timedelta(days=1)]
     assert await db.count(Enrolment) == 2
+
+
+async def test_squad_leaders_only_and_attendance_history(app: App, db: Db, clock: Clock) -> None:
+    leader = await person(app, "901")
+    member = await person(app, "902")
+    trainer = await person(app, "903")
+    for who in (leader, member):
+        await approve(app, who.person_id)
+    course_id = await course_in(app, T0, trainer_id=trainer.person_id, enrol=False)
+    async with app.session_factory() as session:
+        region = await session.scalar(select(Course.region_id))
+        assert region is not None
+        institution = Institution(region_id=region, name="Karaganda University")
+        session.add(institution)
+        await session.flush()
+        session.add(Squad(institution_id=institution.id, name="Ushqyn", leader_id=leader.person_id))
+        await session.commit()
+        assert await enrol_squad_leaders(session, course_id, region) == 1
+        assert await enrol_squad_leaders(session, course_id, region) == 0  # once
+        assert await enrol_region(session, course_id, region) == 1  # the member joins
+    first = (await session_ids(app, course_id))[0]
+    async with app.session_factory() as session:
+        word = await set_code_word(session, trainer.person_id, first)
+        clock.now = T0 + timedelta(minutes=30)
+        assert (await check_in(session, leader.person_id, word, "ru")).outcome == "marked"
+        history = await attendance_history(session, leader.person_id, "ru")
+    assert [(h.title, h.number, h.starts_at, h.how) for h in history] == [(TITLE_RU, 1, T0, "code")]
+    assert await db.scalar(select(Course.seats_taken)) == 2
