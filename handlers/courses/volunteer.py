@@ -15,7 +15,7 @@ from handlers.common.callbacks import DbId, Page
 from handlers.common.conversation import end_conversation
 from handlers.common.filters import HasRole
 from handlers.common.keyboards import paged
-from handlers.common.steps import Ask, Asking
+from handlers.common.steps import Ask, Asking, only_for
 from handlers.courses.filters import NotCommand
 from handlers.courses.states import CheckinFlow
 from handlers.courses.texts import checkin_text, course_problem_text, my_course_text
@@ -129,6 +129,7 @@ async def answer_checkin(message: Message, session: AsyncSession, actor: Actor, 
     await message.answer(checkin_text(result))
 
 
+@only_for(Role.VOLUNTEER)
 async def ask_code(asking: Asking) -> None:
     await asking.send(checkin_question())
 
