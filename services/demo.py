@@ -14,10 +14,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.channels import Channel
 from services.consent import Purpose, consent_for, record_consent
+from services.courses.demo import load_course_demo
 from services.roles import Role, Scope
 from services.season.demo import load_season_demo
 from services.uow import unit_of_work
 from services.volunteers.demo import load_volunteer_demo
+from storage.base import utcnow
 from storage.models.org import Club, Region, Site
 from storage.models.people import ChannelIdentity, Child, Person, RoleGrant
 
@@ -164,6 +166,7 @@ async def _load(session: AsyncSession) -> list[DemoPersona]:
         personas.append(DemoPersona(key, full_name, telegram_id, locale, roles))
     await load_volunteer_demo(session)
     await load_season_demo(session)
+    await load_course_demo(session, utcnow())
     return personas
 
 

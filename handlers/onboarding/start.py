@@ -18,6 +18,7 @@ from handlers.common.labels import role_label
 from handlers.common.mappers import chat_of, newcomer
 from handlers.common.menu import Menu
 from handlers.common.steps import Ask, Asking, asking_from
+from handlers.courses.certificates import verify_from_start
 from handlers.invites.texts import granted_text, invite_problem_text
 from handlers.onboarding import keyboards
 from handlers.onboarding.callbacks import ConsentCb, LanguageCb, Who, WhoCb
@@ -52,6 +53,9 @@ async def cmd_start(
     remembered = await chosen_locale(state)
     await state.clear()
     code = (command.args or "").strip() or None
+    # A certificate's QR code (courses): answered as /verify, for members and newcomers alike.
+    if await verify_from_start(message, session, code, actor, remembered):
+        return
     if code and await start_payload(message, code, state, session, actor, i18n, remembered):
         return  # a link of another feature's (a parent's consent)
     if actor is not None:

@@ -1,7 +1,7 @@
 """season plan: items and tasks per region
 
 Revision ID: 0009
-Revises: 0007
+Revises: 0008
 Create Date: 2026-11-25 20:14:58.625776
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 import storage.base
 
 revision: str = '0009'
-down_revision: str | None = '0007'
+down_revision: str | None = '0008'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
