@@ -26,6 +26,7 @@ from aiogram.types import (
 
 from bot.render.choices import Choices, Press, Say, ShareContact, Style
 from bot.render.textui import Rendered, next_choices, plain_text, render
+from handlers.common.labels import clip
 
 
 def languages() -> InlineKeyboardMarkup:
@@ -207,3 +208,10 @@ def test_choices_survive_a_round_trip_through_json() -> None:
     for choices in (reply, inline.on_message(3)):
         restored = Choices.from_dict(json.loads(json.dumps(choices.to_dict())))
         assert restored == choices
+
+
+def test_a_long_button_text_is_cut_at_a_word() -> None:
+    title = "2. 25 ноября 2026 г., 18:00 · Мастерство вожатого: игра и безопасность"
+    assert clip(title) == "2. 25 ноября 2026 г., 18:00 · Мастерство вожатого: игра и…"
+    assert len(clip(title)) <= 60
+    assert clip("short") == "short"

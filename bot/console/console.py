@@ -61,7 +61,7 @@ META = re.compile(r"^:([a-z]+)\b\s*(.*)$", re.IGNORECASE)
 
 BANNER = """\
 Qamqor · консоль-симулятор · console simulator
-kk  Чаттағыдай жазыңыз, мысалы /start. Батырма: нөмірі немесе мәтіні. Көмек: :help
+kk  Чаттағыдай жазыңыз, мысалы /start. Түйме: нөмірі немесе мәтіні. Көмек: :help
 ru  Пишите как в чате, например /start. Кнопка: её номер или текст. Справка: :help
 en  Type as in a chat, e.g. /start. A button: its number or its text. Help: :help
 Demo people are loaded (:who). You start as a new user. :quit or Ctrl+D leaves.

@@ -57,3 +57,11 @@ def role_audience(role: Role) -> str:
 def stale_button() -> str:
     """What a button from an old message, a finished step or someone else's menu gets."""
     return _("This button is out of date.")
+
+
+def clip(text: str, limit: int = 60) -> str:
+    """A button's text within `limit` characters, cut at a word with "…" rather than mid-word."""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1].rsplit(" ", 1)[0].rstrip(" ,.:;·—-")
+    return (cut or text[: limit - 1]) + "…"

@@ -17,7 +17,7 @@ from handlers.common.callbacks import DbId, Page
 from handlers.common.conversation import end_conversation
 from handlers.common.fmt import local_datetime
 from handlers.common.keyboards import paged
-from handlers.common.labels import stale_button
+from handlers.common.labels import clip, stale_button
 from handlers.common.steps import Ask, Asking
 from handlers.courses.filters import NotCommand
 from handlers.courses.states import CourseFlow
@@ -57,7 +57,7 @@ class MarkCb(CallbackData, prefix="crs_mark"):
 def sessions_buttons(found: list[TrainerSession], page: int, locale: str) -> InlineKeyboardMarkup:
     def button(item: TrainerSession) -> tuple[str, CallbackData]:
         label = f"{item.number}. {local_datetime(item.starts_at, locale)} · {item.title}"
-        return label[:60], SessionCb(session=item.session_id)
+        return clip(label), SessionCb(session=item.session_id)
 
     return paged(found, page, button, lambda p: SessionsPageCb(page=p))
 
@@ -86,7 +86,7 @@ def sheet_buttons(sheet: SessionSheet, page: int) -> InlineKeyboardMarkup:
             return _("✏️ Set my own code word"), OwnWordCb(session=sheet.session_id)
         assert isinstance(item, Present)
         mark = "✅" if item.present else "▫️"
-        return f"{mark} {item.name}"[:60], MarkCb(
+        return clip(f"{mark} {item.name}"), MarkCb(
             session=sheet.session_id, volunteer=item.volunteer_id, page=page
         )
 

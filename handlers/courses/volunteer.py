@@ -15,6 +15,7 @@ from handlers.common.callbacks import DbId, Page
 from handlers.common.conversation import end_conversation
 from handlers.common.filters import HasRole
 from handlers.common.keyboards import paged
+from handlers.common.labels import clip
 from handlers.common.steps import Ask, Asking, only_for
 from handlers.courses.filters import NotCommand
 from handlers.courses.states import CheckinFlow
@@ -38,7 +39,7 @@ def open_buttons(found: list[OpenCourse], page: int, locale: str) -> InlineKeybo
         label = course.title
         if course.seats_left is not None:
             label = _("{title} (seats: {n})").format(title=course.title, n=course.seats_left)
-        return label[:60], SignUpCb(course=course.course_id)
+        return clip(label), SignUpCb(course=course.course_id)
 
     return paged(found, page, button, lambda p: OpenPageCb(page=p))
 
