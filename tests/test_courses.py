@@ -377,7 +377,18 @@ async def test_coordinator_creates_a_course_in_chat_and_the_region_is_enrolled(
     await coordinator.send(URL)
     await coordinator.send("1 December at six")
     assert coordinator.last_text.startswith("I could not read those dates.")
-    await coordinator.send("01.12.2026 18:00\n02.12.2026 18:00")
+    await coordinator.send("01.12.2026 18:00\n02.12.2026 18:00")  # two in one message
+    assert coordinator.last_text.startswith("2 sessions so far:")
+    assert await db.count(Course) == 0  # nothing until "Create"
+    await coordinator.send("hmm")
+    assert coordinator.last_text.startswith("I could not read those dates.")
+    await coordinator.send("03.12.2026 18:00")  # and one more in another
+    assert coordinator.last_text.startswith("3 sessions so far:")
+    await coordinator.press("Type the dates again")
+    await coordinator.send("02.12.2026 18:00")
+    await coordinator.send("01.12.2026 18:00")
+    assert coordinator.last_text.startswith("2 sessions so far:")
+    await coordinator.press("Create the course")
     assert coordinator.last_text.startswith(
         "Course «Games and safety» is created. Sessions: 2; volunteers enrolled: 2."
     )

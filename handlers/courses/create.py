@@ -3,28 +3,39 @@ region's approved volunteers are enrolled at once (diagram: docs/flows/courses.m
 
 from __future__ import annotations
 
-from aiogram import Router
+from datetime import datetime, timedelta
+from typing import Any
+
+from aiogram import Bot, Router
 from aiogram.filters import Command, StateFilter
 from aiogram.filters.callback_data import CallbackData
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import gettext as _
+from aiogram.utils.i18n import ngettext
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.common.callbacks import Page
 from handlers.common.conversation import end_conversation
 from handlers.common.filters import HasRole
+from handlers.common.fmt import local_datetime
 from handlers.common.keyboards import inline, paged
 from handlers.common.labels import stale_button
+from handlers.common.mappers import chat_of
 from handlers.common.steps import Ask, Asking, only_for
 from handlers.courses.filters import NotCommand
 from handlers.courses.states import NewCourseFlow
 from handlers.courses.texts import course_problem_text
 from services.courses.courses import CourseProblem
 from services.courses.creation import Draft, creatable_regions, create_from_chat
-from services.courses.rules import is_conference_url, parse_sessions
+from services.courses.rules import (
+    MAX_SESSIONS,
+    SESSION_HOURS,
+    is_conference_url,
+    parse_sessions,
+)
 from services.invites.directory import Named
 from services.people import Actor
 from services.roles import Role
@@ -43,6 +54,10 @@ class RegionCb(CallbackData, prefix="crs_reg"):
 
 class RegionPageCb(CallbackData, prefix="crs_regp"):
     page: Page
+
+
+class CreateCb(CallbackData, prefix="crs_make"):
+    create: bool
 
 
 def kind_buttons() -> InlineKeyboardMarkup:
@@ -143,14 +158,64 @@ def sessions_question() -> str:
     )
 
 
-async def sessions_typed(
-    message: Message, state: FSMContext, session: AsyncSession, actor: Actor
-) -> None:
+async def sessions_typed(message: Message, state: FSMContext, actor: Actor) -> None:
+    """Dates in one message or several: each is added to the list, shown with "Create"."""
     sessions = parse_sessions(message.text or "")
     if sessions is None:
         await message.answer(_("I could not read those dates.") + "\n\n" + sessions_question())
         return
+    noted = {start for start, _end in noted_sessions(await state.get_data())}
+    noted |= {start for start, _end in sessions}
+    if len(noted) > MAX_SESSIONS:
+        await message.answer(_("I could not read those dates.") + "\n\n" + sessions_question())
+        return
+    await state.update_data(dates=sorted(start.isoformat() for start in noted))
+    await send_noted(message.bot, message.chat.id, await state.get_data(), actor.locale)
+
+
+def noted_sessions(data: dict[str, Any]) -> list[tuple[datetime, datetime]]:
+    starts = [datetime.fromisoformat(str(text)) for text in data.get("dates") or []]
+    return [(start, start + timedelta(hours=SESSION_HOURS)) for start in sorted(starts)]
+
+
+async def send_noted(bot: Bot | None, chat_id: int, data: dict[str, Any], locale: str) -> None:
+    assert bot is not None
+    sessions = noted_sessions(data)
+    lines = "\n".join(
+        f"{n}. {local_datetime(start, locale)}" for n, (start, _end) in enumerate(sessions, 1)
+    )
+    text = ngettext(
+        "{count} session so far:\n{lines}\n\nSend more dates, or create the course.",
+        "{count} sessions so far:\n{lines}\n\nSend more dates, or create the course.",
+        len(sessions),
+    ).format(count=len(sessions), lines=lines)
+    await bot.send_message(chat_id, text, reply_markup=create_buttons())
+
+
+def create_buttons() -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    builder.button(text=_("✅ Create the course"), callback_data=CreateCb(create=True))
+    builder.button(text=_("Type the dates again"), callback_data=CreateCb(create=False))
+    return inline(builder.adjust(1))
+
+
+async def cb_create(
+    query: CallbackQuery,
+    callback_data: CreateCb,
+    state: FSMContext,
+    session: AsyncSession,
+    actor: Actor,
+) -> None:
+    """Creates the course with the dates noted, or forgets them to type them again."""
     data = await state.get_data()
+    sessions = noted_sessions(data)
+    await query.answer()
+    chat = chat_of(query)
+    assert query.bot is not None
+    if not callback_data.create or not sessions:
+        await state.update_data(dates=[])
+        await query.bot.send_message(chat, sessions_question())
+        return
     await end_conversation(state)
     region = int(data.get("region") or 0)
     draft = Draft(
@@ -163,13 +228,14 @@ async def sessions_typed(
     try:
         _course, enrolled = await create_from_chat(session, actor.person_id, draft, actor.locale)
     except CourseProblem as problem:
-        await message.answer(course_problem_text(problem.reason))
+        await query.bot.send_message(chat, course_problem_text(problem.reason))
         return
-    await message.answer(
+    await query.bot.send_message(
+        chat,
         _(
             "Course «{title}» is created. Sessions: {sessions}; volunteers enrolled: "
             "{enrolled}. /course shows its sessions and code words."
-        ).format(title=draft.title, sessions=len(sessions), enrolled=enrolled)
+        ).format(title=draft.title, sessions=len(sessions), enrolled=enrolled),
     )
 
 
@@ -200,6 +266,10 @@ async def ask_link(asking: Asking) -> None:
 
 @only_for(*STAFF)
 async def ask_sessions(asking: Asking) -> None:
+    data = await asking.state.get_data()
+    if noted_sessions(data):
+        await send_noted(asking.bot, asking.chat_id, data, asking.locale)
+        return
     await asking.send(sessions_question())
 
 
@@ -225,4 +295,7 @@ def make_router() -> Router:
         cb_region_page, StateFilter(NewCourseFlow.region), RegionPageCb.filter()
     )
     router.callback_query.register(cb_region, StateFilter(NewCourseFlow.region), RegionCb.filter())
+    router.callback_query.register(
+        cb_create, StateFilter(NewCourseFlow.sessions), CreateCb.filter()
+    )
     return router

@@ -21,7 +21,8 @@
 | `NewCourseFlow.kind` | mastery / mentorship | a button |
 | `NewCourseFlow.region` | the regions allowed (admins: "the whole republic" too) | a button |
 | `NewCourseFlow.link` | "the conference link" | an http(s) link; else asked again |
-| `NewCourseFlow.sessions` | "one a line: 01.12.2026 18:00" | dates: created, state ends |
+| `NewCourseFlow.sessions` | "one a line: 01.12.2026 18:00", in | dates: added to the list; "Create": created, |
+|                           | one message or several           | state ends; "again": the list emptied       |
 
 /courses, /certificates, /verify, /course and their buttons keep no state: a button carries
 its ids (course; session; session, volunteer and page) and the service checks them again
@@ -44,4 +45,4 @@ class NewCourseFlow(StatesGroup):
     kind = State()  # data: title
     region = State()  # data: title, kind
     link = State()  # data: title, kind, region (0: the whole republic)
-    sessions = State()  # data: title, kind, region, url
+    sessions = State()  # data: title, kind, region, url, dates (ISO starts noted so far)
