@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.app import App
 from handlers.movement_reports.callbacks import ReportActionCb
 from handlers.movement_reports.texts import chart_labels, labels, named, percent, whole
+from services.demo import load_demo
 from services.errors import NotAllowed
 from services.movement_reports.chart import chart
 from services.movement_reports.queries import NO_SQUAD, Row, build_report
@@ -446,3 +447,16 @@ async def test_a_report_runs_as_many_statements_at_100_volunteers_as_at_10(app: 
                 await session.execute(delete(model))
             await session.commit()
     assert counts[0] == counts[1] and counts[0] < 20
+
+
+async def test_the_demo_has_schools_without_a_squad(app: App) -> None:
+    async with app.session_factory() as session:
+        await load_demo(session)
+        await load_demo(session)  # twice: nothing added the second time
+        report = await build_report(session, 0, True, None, Period.SEASON, "en", datetime.now(UTC))
+    assert [(s.region, s.name) for s in report.uncovered] == [
+        ("Karaganda Region", "№24 мектеп-лицей"),
+        ("Karaganda Region", "№8 жалпы білім беретін мектеп"),
+        ("Shymkent city", "№64 жалпы білім беретін мектеп"),
+    ]
+    assert report.total.covered > 0 and report.total.approved > 0
