@@ -41,9 +41,11 @@ def chart(rows: Sequence[Row], labels: ChartLabels) -> bytes:
     axes.barh([p - bar / 2 for p in places], [r.covered for r in shown], bar, label=labels.covered)
     axes.set_yticks(places, [r.name for r in shown], fontfamily=FONT)
     axes.set_title(labels.title, fontfamily=FONT)
-    axes.legend(prop={"family": FONT})
+    axes.legend(  # under the axes, clear of the longest bar
+        prop={"family": FONT}, loc="upper center", bbox_to_anchor=(0.5, -0.08), ncols=2
+    )
     axes.xaxis.set_major_locator(MaxNLocator(integer=True))
-    figure.tight_layout()
     out = BytesIO()
-    figure.savefig(out, format="png")
+    # the canvas grows to fit long names, where tight_layout would only warn
+    figure.savefig(out, format="png", bbox_inches="tight")
     return out.getvalue()
