@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from services.channels import Channel
 from services.consent import Purpose, consent_for, record_consent
 from services.courses.demo import load_course_demo
+from services.movement_reports.demo import load_report_demo
 from services.roles import Role, Scope
 from services.season.demo import load_season_demo
 from services.uow import unit_of_work
@@ -167,6 +168,7 @@ async def _load(session: AsyncSession) -> list[DemoPersona]:
     await load_volunteer_demo(session)
     await load_season_demo(session)
     await load_course_demo(session, utcnow())
+    await load_report_demo(session)
     return personas
 
 
