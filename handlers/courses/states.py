@@ -21,8 +21,7 @@
 | `NewCourseFlow.kind` | mastery / mentorship | a button |
 | `NewCourseFlow.region` | the regions allowed (admins: "the whole republic" too) | a button |
 | `NewCourseFlow.link` | "the conference link" | an http(s) link; else asked again |
-| `NewCourseFlow.sessions` | "one a line: 01.12.2026 18:00", in | dates: added to the list; "Create": created, |
-|                           | one message or several           | state ends; "again": the list emptied       |
+| `NewCourseFlow.sessions` | dates, in one or more messages | listed; "Create": created, ends |
 
 /courses, /certificates, /verify, /course and their buttons keep no state: a button carries
 its ids (course; session; session, volunteer and page) and the service checks them again
