@@ -25,10 +25,11 @@ from services.volunteers.import_rules import (
 )
 from storage.models.org import Region
 from storage.models.people import RoleGrant
-from storage.models.volunteers import Institution, School, Squad, SquadSchool
+from storage.models.volunteers import Centre, Institution, School, Squad, SquadSchool
 from tests.builders import registered
-from tests.conftest import Db, MakeUser
+from tests.conftest import ChatUser, Db, MakeUser
 from tests.driver import TelegramUser
+from tests.whatsapp_driver import ALERT_PREFIXES, WhatsAppUser
 
 TODAY = date(2027, 5, 20)
 ABAI, AKMOLA = 1, 2
@@ -282,3 +283,72 @@ async def test_an_administrator_imports_into_any_region(
     )
     assert "Schools: 1 added" in admin.last_text
     assert await db.all(select(School.region_id)) == [await region_id(db, "akmola")]
+
+
+# ---------------------------------------------------------------- /directory: the centre's links
+
+
+def answers(user: ChatUser) -> list[str]:
+    """Answers to buttons: Telegram's callback answers, WhatsApp's messages saying them."""
+    if isinstance(user, WhatsAppUser):
+        return [b for b in user.bodies() if b.startswith(ALERT_PREFIXES)]
+    return user.alerts()
+
+
+async def centre_of(db: Db, region: int) -> Centre | None:
+    found: Centre | None = await db.scalar(select(Centre).where(Centre.region_id == region))
+    return found
+
+
+async def test_a_coordinator_sets_their_centres_links_and_not_another_regions(
+    app: App, db: Db, make_user: MakeUser
+) -> None:
+    coordinator = make_user("Сәуле", "en")
+    await registered(app, coordinator, Role.COORDINATOR)  # region 1: Abai
+    await coordinator.send("/directory")
+    assert coordinator.last_text.startswith("The centre of Abai Region: its links.")
+    assert coordinator.buttons() == ["Work plan", "VK", "Instagram", "Facebook", "YouTube"]
+    await coordinator.press("Instagram")
+    assert coordinator.last_text.startswith("Send the Instagram link")
+    await coordinator.send("instagram dot com")  # not a link: asked again, nothing stored
+    assert coordinator.last_text.startswith("That is not a web link.")
+    centre = await centre_of(db, 1)
+    assert centre is None or centre.instagram_url is None
+    await coordinator.send("https://instagram.com/koshbasshy_abai")
+    assert "Instagram: https://instagram.com/koshbasshy_abai" in coordinator.last_text
+    centre = await centre_of(db, 1)
+    assert centre is not None and centre.instagram_url == "https://instagram.com/koshbasshy_abai"
+
+    await coordinator.send("hello")  # the links' step asked again, with its options
+    assert coordinator.buttons() == ["Work plan", "VK", "Instagram", "Facebook", "YouTube"]
+    await coordinator.press("Instagram")
+    await coordinator.send("-")  # removed
+    centre = await centre_of(db, 1)
+    assert centre is not None and centre.instagram_url is None
+
+    # Another region's button (forged) is out of date and changes nothing.
+    await coordinator.press_data("dir_link:2:0")
+    assert "This button is out of date." in answers(coordinator)[-1]
+    other = await centre_of(db, 2)
+    assert other is None or other.work_plan_url is None
+
+    volunteer = make_user("Дана", "en")
+    await registered(app, volunteer, Role.VOLUNTEER)
+    await volunteer.send("/directory")
+    assert "only for" in volunteer.last_text
+
+
+async def test_an_administrator_picks_a_region_then_sets_its_work_plan(
+    app: App, db: Db, make_user: MakeUser
+) -> None:
+    admin = make_user("Әлия", "en")
+    await registered(app, admin, Role.ADMIN)
+    await admin.send("/directory")
+    assert admin.last_text.endswith("Which region's centre?")
+    assert len(admin.buttons()) == 10 and admin.buttons()[-1].startswith("More")
+    await admin.press("Akmola")
+    await admin.press("Work plan")
+    await admin.send("https://example.kz/akmola-plan.pdf")
+    centre = await centre_of(db, await region_id(db, "akmola"))
+    assert centre is not None and centre.work_plan_url == "https://example.kz/akmola-plan.pdf"
+    assert admin.last_text.startswith("The centre of Akmola Region: its links.")

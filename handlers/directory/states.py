@@ -17,3 +17,21 @@ from aiogram.fsm.state import State, StatesGroup
 
 class ImportFlow(StatesGroup):
     file = State()
+
+
+class DirectoryFlow(StatesGroup):
+    """/directory: the region's centre links.
+
+    | state | shown | answers |
+    |---|---|---|
+    | `DirectoryFlow.region` | the regions (administrators; paged) | a region: its links |
+    | `DirectoryFlow.field` | the centre's links; which to set | a link's button |
+    | `DirectoryFlow.url` | "send the link, or «-»" | an http(s) link or "-": saved, links again |
+
+    A coordinator of one region starts at `field`. Another region's button, or a region no
+    longer the person's, is out of date and changes nothing.
+    """
+
+    region = State()
+    field = State()  # data: region
+    url = State()  # data: region, field

@@ -38,10 +38,10 @@ class Summary:
 
 async def may_import(session: AsyncSession, person_id: int) -> bool:
     async with reading(session):
-        return await _allowed(session, person_id) != frozenset()
+        return await allowed_regions(session, person_id) != frozenset()
 
 
-async def _allowed(session: AsyncSession, person_id: int) -> frozenset[int] | None:
+async def allowed_regions(session: AsyncSession, person_id: int) -> frozenset[int] | None:
     """None: an administrator (any region); else the regions the person coordinates."""
     grants = (
         await session.execute(
@@ -59,7 +59,7 @@ async def import_directory(
     """Stores the file's rows, or raises ImportRejected (with every problem) storing nothing."""
     tables = read_file(filename, content)
     async with unit_of_work(session):
-        allowed = await _allowed(session, person_id)
+        allowed = await allowed_regions(session, person_id)
         if allowed == frozenset():
             raise ImportRejected([Problem("", 0, "", "not_allowed")])
         known, ids = await _known(session, allowed)
