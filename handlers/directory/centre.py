@@ -160,9 +160,7 @@ async def cb_link(
 
 
 def url_question(field: str) -> str:
-    return _("Send the {what} link, or «-» to remove it.").format(
-        what=field_label(field)
-    )
+    return _("Send the {what} link, or «-» to remove it.").format(what=field_label(field))
 
 
 async def url_typed(
