@@ -4,6 +4,7 @@ template, a good file stored, a broken one reported by row and column with nothi
 from __future__ import annotations
 
 import io
+import zipfile
 from collections.abc import Mapping, Sequence
 from datetime import date
 
@@ -171,6 +172,10 @@ def test_too_big_too_long_and_unreadable_files_are_refused() -> None:
     rows = "".join(f"abai,D,School {n}\n" for n in range(MAX_ROWS + 1))
     assert reason(("region,district,name\n" + rows).encode(), "s.csv") == "too_many_rows"
     assert reason(b"PK\x03\x04 not a workbook") == "unreadable"
+    archive = io.BytesIO()
+    with zipfile.ZipFile(archive, "w") as zipped:  # a zip, but no workbook inside
+        zipped.writestr("hello.txt", "hello")
+    assert reason(archive.getvalue()) == "unreadable"
 
 
 def test_the_template_has_every_sheet_with_its_header_and_an_example() -> None:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import csv
 import io
-import zipfile
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -93,14 +92,24 @@ def read_file(filename: str, content: bytes) -> list[Table]:
 
 
 def _read_xlsx(content: bytes) -> list[Table]:
+    """A file someone sent: whatever openpyxl cannot make sense of is "unreadable"."""
+    problems: list[Problem] = []
+    try:
+        tables = _xlsx_tables(content, problems)
+    except ImportRejected:
+        raise
+    except Exception as e:  # a zip that is no workbook, a broken sheet, bad XML
+        raise ImportRejected([Problem("", 0, "", "unreadable")]) from e
+    if problems:
+        raise ImportRejected(problems)
+    return tables
+
+
+def _xlsx_tables(content: bytes, problems: list[Problem]) -> list[Table]:
     from openpyxl import load_workbook
 
-    try:
-        book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as e:
-        raise ImportRejected([Problem("", 0, "", "unreadable")]) from e
+    book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     tables: list[Table] = []
-    problems: list[Problem] = []
     try:
         for sheet in book.worksheets:
             name = str(sheet.title).strip().casefold()
@@ -110,8 +119,6 @@ def _read_xlsx(content: bytes) -> list[Table]:
             tables.append(_table(name, rows, problems))
     finally:
         book.close()
-    if problems:
-        raise ImportRejected(problems)
     return tables
 
 
