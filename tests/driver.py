@@ -53,6 +53,11 @@ class TelegramUser:
     async def send(self, text: str) -> None:
         await self.feed(self.message_update(text))
 
+    async def send_document(self, file_name: str, content: bytes) -> None:
+        """Sends a file, as Telegram's attachment button does: the stand-in keeps it."""
+        document = self.standin.store_file(content, file_name)
+        await self.feed(UPDATES.message(self.sender, next(self._message_ids), document=document))
+
     async def press(self, label: str) -> None:
         """Press the button whose text contains `label` on the latest keyboard sent to me."""
         request = self.last_keyboard()

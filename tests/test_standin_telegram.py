@@ -24,6 +24,7 @@ from aiogram.types import (
     InlineKeyboardMarkup,
     Message,
 )
+from aiohttp import ClientResponseError
 
 from tests.standins.telegram_api import TelegramStandIn
 
@@ -288,3 +289,18 @@ def _callback_query() -> dict[str, object]:
         "chat_instance": "ci",
         "data": "open:1",
     }
+
+
+async def test_a_file_a_user_sent_is_served_by_get_file_and_download(
+    bot: Bot, standin: TelegramStandIn
+) -> None:
+    document = standin.store_file(b"region,name,kind\n", "institutions.csv")
+
+    found = await bot.get_file(document["file_id"])
+    assert found.file_size == len(b"region,name,kind\n")
+    assert found.file_path is not None
+    downloaded = await bot.download_file(found.file_path)
+    assert downloaded is not None and downloaded.read() == b"region,name,kind\n"
+
+    with pytest.raises(ClientResponseError):  # a file nobody sent is not there
+        await bot.download_file("FILE999")

@@ -2,6 +2,8 @@
 Telegram, on WhatsApp (numbered options or quick replies) and in the console simulator.
 
 - text messages and answers to buttons; documents and photos;
+- reading a file the person sent (getFile; on Telegram only: a flow that takes files says on
+  WhatsApp, which does not receive them yet, to send it on Telegram);
 - at most `MAX_OPTIONS` options per message (a longer list pages with a "more" option);
 - inline buttons that carry callback data, or open a link; reply keyboards of plain texts or
   "share my number";
@@ -23,6 +25,7 @@ from aiogram.methods import (
     EditMessageCaption,
     EditMessageReplyMarkup,
     EditMessageText,
+    GetFile,
     GetMe,
     SendDocument,
     SendMessage,
@@ -52,6 +55,7 @@ PORTABLE_METHODS = (
     SetMyCommands,
     DeleteMyCommands,
     GetMe,
+    GetFile,
 )
 EDITS = (EditMessageText, EditMessageCaption, EditMessageReplyMarkup)
 

@@ -192,6 +192,7 @@ class TelegramStandIn:
         self._next_message_id = 1
         self._next_file_id = 1
         self._usernames: dict[str, int] = {}
+        self._stored: dict[str, bytes] = {}  # file_id -> content, for getFile and /file/
         self._wakeup = asyncio.Event()
         self._activity = asyncio.Event()
         self._closing = False
@@ -346,10 +347,29 @@ class TelegramStandIn:
 
     # ------------------------------------------------------------------ HTTP handlers
 
+    def store_file(self, content: bytes, file_name: str) -> dict[str, Any]:
+        """A file a user sends: kept so that getFile and the file download serve it; returns
+        the ``document`` object of the user's message."""
+        file_id = self._new_file_id()
+        self._stored[file_id] = content
+        return {
+            "file_id": file_id,
+            "file_unique_id": f"u{file_id}",
+            "file_name": file_name,
+            "file_size": len(content),
+        }
+
     async def _handle_file(self, request: web.Request) -> web.Response:
-        return web.json_response(
-            {"ok": False, "error_code": 404, "description": "Not Found"}, status=404
-        )
+        content = self._stored.get(request.match_info["path"])
+        if content is None or request.match_info["token"] not in self._tokens():
+            return web.json_response(
+                {"ok": False, "error_code": 404, "description": "Not Found"}, status=404
+            )
+        return web.Response(body=content, content_type="application/octet-stream")
+
+    def _tokens(self) -> set[str]:
+        """Tokens the bot has called methods with: a file is served only to them."""
+        return {r.token for r in self.requests}
 
     async def _handle_method(self, request: web.Request) -> web.Response:
         record = RecordedRequest(
@@ -447,7 +467,14 @@ class TelegramStandIn:
             return []
         if method == "getfile":
             file_id = str(params.get("file_id", ""))
-            return {"file_id": file_id, "file_unique_id": f"u{file_id}", "file_path": file_id}
+            result: dict[str, Any] = {
+                "file_id": file_id,
+                "file_unique_id": f"u{file_id}",
+                "file_path": file_id,
+            }
+            if file_id in self._stored:
+                result["file_size"] = len(self._stored[file_id])
+            return result
         if method == "copymessage":
             return {"message_id": self._new_message_id()}
         if method in ("copymessages", "forwardmessages"):

@@ -1,0 +1,19 @@
+"""Coroutine filters (F magic would run in a thread): a message that carries a file; a
+typed answer that is not a command (which reaches its own feature instead)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aiogram.filters import Filter
+from aiogram.types import Message
+
+
+class HasDocument(Filter):
+    async def __call__(self, message: Message, **_: Any) -> bool:
+        return message.document is not None
+
+
+class NotCommand(Filter):
+    async def __call__(self, message: Message, **_: Any) -> bool:
+        return not (message.text or "").startswith("/")
