@@ -9,6 +9,7 @@ from collections.abc import Mapping, Sequence
 from datetime import date
 
 import pytest
+from aiogram import Bot
 from openpyxl import Workbook, load_workbook
 from sqlalchemy import select
 
@@ -30,6 +31,7 @@ from storage.models.volunteers import Centre, Institution, School, Squad, SquadS
 from tests.builders import registered
 from tests.conftest import ChatUser, Db, MakeUser
 from tests.driver import TelegramUser
+from tests.standins.telegram_api import TelegramStandIn
 from tests.whatsapp_driver import ALERT_PREFIXES, WhatsAppUser
 
 TODAY = date(2027, 5, 20)
@@ -250,12 +252,11 @@ async def test_a_coordinator_imports_a_file_and_a_broken_one_stores_nothing(
 
 
 async def test_another_regions_rows_are_refused_and_volunteers_cannot_import(
-    app: App, db: Db, make_user: MakeUser
+    app: App, db: Db, bot: Bot, standin: TelegramStandIn
 ) -> None:
-    coordinator = make_user("Сәуле", "en")
+    """Files come in on Telegram only (WhatsApp's answer: the first test)."""
+    coordinator = TelegramUser(app.dispatcher, bot, standin, 7101, "Сәуле", "en")
     await registered(app, coordinator, Role.COORDINATOR)  # region 1: Abai
-    if not isinstance(coordinator, TelegramUser):
-        pytest.skip("files are received on Telegram only")
     await coordinator.send("/import")
     await coordinator.send_document(
         "schools.csv", b"region,district,name\nakmola,Kokshetau,School No. 1\n"
@@ -266,21 +267,18 @@ async def test_another_regions_rows_are_refused_and_volunteers_cannot_import(
     )
     assert await db.count(School) == 0
 
-    volunteer = make_user("Дана", "en")
+    volunteer = TelegramUser(app.dispatcher, bot, standin, 7103, "Дана", "en")
     await registered(app, volunteer, Role.VOLUNTEER)
-    assert isinstance(volunteer, TelegramUser)
     await volunteer.send("/import")
     assert "only for" in volunteer.last_text
     assert volunteer.requests("sendDocument") == []
 
 
 async def test_an_administrator_imports_into_any_region(
-    app: App, db: Db, make_user: MakeUser
+    app: App, db: Db, bot: Bot, standin: TelegramStandIn
 ) -> None:
-    admin = make_user("Әлия", "en")
+    admin = TelegramUser(app.dispatcher, bot, standin, 7102, "Әлия", "en")
     person = await registered(app, admin, Role.ADMIN)
-    if not isinstance(admin, TelegramUser):
-        pytest.skip("files are received on Telegram only")
     assert await db.all(select(RoleGrant.role).where(RoleGrant.person_id == person)) == ["admin"]
     await admin.send("/import")
     await admin.send_document(
