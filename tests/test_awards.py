@@ -205,6 +205,9 @@ async def test_coordinator_awards_a_letter_in_chat(app: App, make_user: MakeUser
     assert "Жазғы лагерьдегі белсенді жұмысы үшін" in text
     assert code in text
 
+    await awardee.send("/volunteer")  # the profile lists the letter
+    assert code in awardee.last_text and "Қарағанды облысы" in awardee.last_text
+
     await volunteer.send(f"/verify {code.lower()}")
     assert volunteer.last_text.startswith(f"Letter {code} is genuine.")
     assert "Әсел Қанатқызы was awarded a regional letter of gratitude (Karaganda Region)" in (
