@@ -12,6 +12,7 @@ from dataclasses import dataclass, replace
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from services.awards.demo import load_award_demo
 from services.channels import Channel
 from services.consent import Purpose, consent_for, record_consent
 from services.courses.demo import load_course_demo
@@ -169,6 +170,7 @@ async def _load(session: AsyncSession) -> list[DemoPersona]:
     await load_season_demo(session)
     await load_course_demo(session, utcnow())
     await load_report_demo(session)
+    await load_award_demo(session, utcnow())
     return personas
 
 

@@ -189,7 +189,8 @@ async def test_demo_data_loads_once(app: App, db: Db) -> None:
     assert counts == [
         await db.count(m) for m in (Person, Site, Club, RoleGrant, ConsentRecord, Child)
     ]
-    assert counts[:4] == [8, 2, 8, 8]  # six personas and two volunteer applicants
+    # six personas, two volunteer applicants and three volunteers of the awards' ranking
+    assert counts[:4] == [11, 2, 8, 11]
     assert {p.key for p in first} == {
         "admin",
         "teacher",
@@ -384,7 +385,7 @@ async def test_state_shows_the_conversation_and_reset_starts_afresh(app: App, db
     listed = re.findall(r"^ +\d+\. (.+?) — ", who.output, re.MULTILINE)
     assert len(listed) == 7 and "Асель Бекова" not in listed[:6]
     assert "no conversation under way" in after.output
-    assert await db.count(Person) == 8  # the demo again; the volunteer registered is gone
+    assert await db.count(Person) == 11  # the demo again; the volunteer registered is gone
     assert await db.scalar(select(func.count()).select_from(Site)) == 2
 
 

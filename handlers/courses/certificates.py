@@ -1,4 +1,5 @@
-"""/certificates (mine, each as a PDF) and /verify CODE (anyone; also /start verify_CODE)."""
+"""/certificates (mine, each as a PDF; letters of gratitude too) and /verify CODE (anyone; also
+/start verify_CODE), which confirms certificates and letters alike."""
 
 from __future__ import annotations
 
@@ -12,8 +13,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from handlers.common.deeplinks import DeepLinks
 from handlers.common.filters import HasRole
 from handlers.common.steps import RESUMES
-from handlers.courses.pdf import certificate_pdf, verify_link
-from handlers.courses.texts import unknown_certificate_text, verified_text
+from handlers.courses.pdf import certificate_pdf, letter_pdf, verify_link
+from handlers.courses.texts import unknown_certificate_text, verified_letter_text, verified_text
+from services.awards.awards import LetterView, my_letters, verify_letter
 from services.courses.certificates import CertificateView, my_certificates, verify
 from services.locales import guess_locale
 from services.people import Actor
@@ -30,14 +32,29 @@ def pdf_of(view: CertificateView, links: DeepLinks, i18n: I18n) -> BufferedInput
     return BufferedInputFile(body, filename=f"certificate-{view.code}.pdf")
 
 
+def letter_of(view: LetterView, links: DeepLinks, i18n: I18n) -> BufferedInputFile:
+    link = verify_link(view.code, links.telegram_username, links.whatsapp_number)
+    with i18n.use_locale(view.locale):
+        body = letter_pdf(view, link)
+    return BufferedInputFile(body, filename=f"letter-{view.code}.pdf")
+
+
 async def cmd_certificates(
     message: Message, session: AsyncSession, actor: Actor, links: DeepLinks, i18n: I18n
 ) -> None:
-    """My certificates, each as a PDF in my language."""
+    """My certificates and letters of gratitude, each as a PDF in my language."""
     found = await my_certificates(session, actor.person_id)
-    if not found:
+    letters = await my_letters(session, actor.person_id)
+    if not found and not letters:
         await message.answer(_("You have no certificates yet: they come after a course."))
         return
+    for letter in letters[-MAX_FILES:]:
+        await message.answer_document(
+            letter_of(letter, links, i18n),
+            caption=_("Letter of gratitude, season {season}, code {code}").format(
+                season=letter.season, code=letter.code
+            ),
+        )
     for view in found[-MAX_FILES:]:
         await message.answer_document(
             pdf_of(view, links, i18n),
@@ -62,7 +79,11 @@ async def cmd_verify(
 
 async def answer_verify(message: Message, session: AsyncSession, code: str, locale: str) -> None:
     view = await verify(session, code, locale)
-    await message.answer(verified_text(view) if view else unknown_certificate_text())
+    if view is not None:
+        await message.answer(verified_text(view))
+        return
+    letter = await verify_letter(session, code, locale)
+    await message.answer(verified_letter_text(letter) if letter else unknown_certificate_text())
 
 
 async def verify_from_start(

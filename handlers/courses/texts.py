@@ -5,6 +5,8 @@ from __future__ import annotations
 from aiogram.utils.i18n import gettext as _
 
 from handlers.common.fmt import local_datetime
+from services.awards.awards import LetterView
+from services.awards.rules import REPUBLICAN
 from services.courses.attendance import CheckIn
 from services.courses.certificates import CertificateView
 from services.courses.courses import MyCourse
@@ -80,6 +82,16 @@ def verified_text(view: CertificateView) -> str:
         title=view.title,
         organisation=view.organisation,
         hours=view.hours,
+    )
+
+
+def verified_letter_text(view: LetterView) -> str:
+    if view.level == REPUBLICAN:
+        level = _("a republican letter of gratitude")
+    else:
+        level = _("a regional letter of gratitude ({region})").format(region=view.region)
+    return _("Letter {code} is genuine.\n{name} was awarded {level}, season {season}.").format(
+        code=view.code, name=view.full_name, level=level, season=view.season
     )
 
 

@@ -17,6 +17,7 @@ from handlers.common.mappers import chat_of
 from handlers.volunteers import keyboards, texts
 from handlers.volunteers.callbacks import EditCb
 from handlers.volunteers.register import PARENT_PREFIX, begin_registration
+from services.awards.awards import my_letters
 from services.people import Actor
 from services.roles import Role
 from services.volunteers.profile import profile_of
@@ -44,6 +45,9 @@ async def cmd_volunteer(
         await begin_for(bot, message.chat.id, state, actor)
         return
     await message.answer(texts.profile_text(profile, actor.locale), reply_markup=keyboards.edit())
+    letters = await my_letters(session, actor.person_id)
+    if letters:
+        await message.answer(texts.letters_text(letters))
     if profile.status is Status.AWAITING_PARENT and profile.parent_code:
         code = PARENT_PREFIX + profile.parent_code
         await message.answer(texts.parent_request_text(links.for_start(code), code))

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 
 from aiogram.utils.i18n import gettext as _
 from babel.dates import format_date
 
+from services.awards.awards import LetterView
+from services.awards.rules import REGIONAL
 from services.volunteers.applications import Card
 from services.volunteers.profile import Profile
 from services.volunteers.rules import BirthDateProblem, Status
@@ -185,6 +188,20 @@ LINK_LABELS = {
     "facebook": "Facebook",
     "youtube": "YouTube",
 }
+
+
+def letters_text(letters: Sequence[LetterView]) -> str:
+    """The letters of gratitude in the profile; /certificates sends them."""
+    lines = [_("Your letters of gratitude:")]
+    for letter in letters:
+        where = letter.region if letter.level == REGIONAL else _("republican")
+        lines.append(
+            _("Season {season}, {where}, code {code}").format(
+                season=letter.season, where=where, code=letter.code
+            )
+        )
+    lines.append(_("/certificates sends them as PDF files."))
+    return "\n".join(lines)
 
 
 def profile_text(profile: Profile, locale: str) -> str:
