@@ -86,7 +86,7 @@ start() {
   "${AS_PG[@]}" "$bin/initdb" -D "$BASE/data" -U postgres --auth=trust -E UTF8 --no-locale --no-sync >/dev/null
   # Durability is pointless for a throwaway server: fsync=off etc. make the tests faster.
   "${AS_PG[@]}" "$bin/pg_ctl" -D "$BASE/data" -l "$BASE/pg.log" -w -t 30 start \
-    -o "-c listen_addresses=127.0.0.1 -p $PG_PORT -k $BASE -c fsync=off -c synchronous_commit=off -c full_page_writes=off" \
+    -o "-c listen_addresses=127.0.0.1 -p $PG_PORT -k $BASE -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c autovacuum=off" \
     >/dev/null
   wait_for "$BASE/pg.log" "$bin/pg_isready" -q -h 127.0.0.1 -p "$PG_PORT"
   "$bin/psql" -q -h 127.0.0.1 -p "$PG_PORT" -U postgres -d postgres -v ON_ERROR_STOP=1 \

@@ -15,6 +15,7 @@ from aiogram import Bot
 from aiohttp import web
 from pydantic import SecretStr
 from sqlalchemy import func, make_url, select, text
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.app import App, build_app
@@ -73,11 +74,26 @@ async def recreate(database: str, template: str | None) -> None:
     to the server's maintenance database, since one cannot drop the database one is in."""
     assert PG_URL is not None
     engine = create_engine(with_database("postgres"), isolation_level="AUTOCOMMIT")
+    copy = f' TEMPLATE "{template}"' if template else ""
     try:
         async with engine.connect() as connection:
-            await connection.execute(text(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)'))
-            copy = f' TEMPLATE "{template}"' if template else ""
-            await connection.execute(text(f'CREATE DATABASE "{database}"{copy}'))
+            for attempt in range(50):
+                try:
+                    # Plain DROP first: the server itself stops an autovacuum worker in the
+                    # way, which FORCE would need a superuser's rights to do. FORCE then ends
+                    # what a test left connected (our own role's sessions).
+                    await connection.execute(text(f'DROP DATABASE IF EXISTS "{database}"'))
+                except DBAPIError:
+                    await connection.execute(
+                        text(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+                    )
+                try:
+                    await connection.execute(text(f'CREATE DATABASE "{database}"{copy}'))
+                    return
+                except DBAPIError:  # the template busy a moment (autovacuum): again
+                    if attempt == 49:
+                        raise
+                    await asyncio.sleep(0.1)
     finally:
         await engine.dispose()
 
