@@ -25,10 +25,10 @@ from handlers.awards.texts import (
     reason_question,
 )
 from handlers.common.conversation import end_conversation
-from handlers.common.filters import HasRole
+from handlers.common.filters import HasRole, typed_text
 from handlers.common.labels import stale_button
 from handlers.common.mappers import chat_of
-from handlers.common.steps import Ask, Asking, only_for
+from handlers.common.steps import Ask, Asking, asking_in, only_for
 from services.awards.awards import (
     AlreadyAwarded,
     LetterView,
@@ -50,12 +50,6 @@ STAFF = (Role.ADMIN, Role.COORDINATOR)
 
 def current_season() -> int:
     return award_season(local_day(utcnow()))
-
-
-def asking_of(
-    bot: Bot, chat_id: int, state: FSMContext, session: AsyncSession, actor: Actor, channel: Channel
-) -> Asking:
-    return Asking(bot, chat_id, state, session, actor, channel, actor.locale)
 
 
 async def ask_ranking(asking: Asking, page: int) -> None:
@@ -95,11 +89,6 @@ async def ask_confirm(asking: Asking) -> None:
     await asking.send(text, keyboards.confirm(int(data.get("volunteer", 0))))
 
 
-async def typed_reason(message: Message) -> bool:
-    """Text that is not a command: a command goes on to its own handler."""
-    return bool(message.text) and not (message.text or "").startswith("/")
-
-
 async def cmd_awards(
     message: Message,
     state: FSMContext,
@@ -112,7 +101,7 @@ async def cmd_awards(
     await end_conversation(state)
     await state.set_state(AwardFlow.ranking)
     await state.update_data(page=0)
-    await ask_ranking(asking_of(bot, message.chat.id, state, session, actor, channel), 0)
+    await ask_ranking(asking_in(bot, message.chat.id, state, session, actor, channel), 0)
 
 
 async def cb_page(
@@ -127,7 +116,7 @@ async def cb_page(
     """The next page of the ranking."""
     await query.answer()
     await state.update_data(page=callback_data.page)
-    asking = asking_of(bot, chat_of(query), state, session, actor, channel)
+    asking = asking_in(bot, chat_of(query), state, session, actor, channel)
     await ask_ranking(asking, callback_data.page)
 
 
@@ -158,7 +147,7 @@ async def cb_pick(
     await query.answer()
     await state.set_state(AwardFlow.reason)
     await state.update_data(volunteer=callback_data.volunteer, name=name, reason=None)
-    await ask_reason(asking_of(bot, chat_of(query), state, session, actor, channel))
+    await ask_reason(asking_in(bot, chat_of(query), state, session, actor, channel))
 
 
 async def to_confirm(
@@ -172,7 +161,7 @@ async def to_confirm(
 ) -> None:
     await state.set_state(AwardFlow.confirm)
     await state.update_data(reason=reason)
-    await ask_confirm(asking_of(bot, chat_id, state, session, actor, channel))
+    await ask_confirm(asking_in(bot, chat_id, state, session, actor, channel))
 
 
 async def msg_reason(
@@ -276,7 +265,7 @@ def make_router() -> Router:
     router.callback_query.register(cb_page, StateFilter(AwardFlow.ranking), AwardPageCb.filter())
     router.callback_query.register(cb_pick, StateFilter(AwardFlow.ranking), AwardPickCb.filter())
     router.callback_query.register(cb_no_reason, StateFilter(AwardFlow.reason), NoReasonCb.filter())
-    router.message.register(msg_reason, StateFilter(AwardFlow.reason), typed_reason)
+    router.message.register(msg_reason, StateFilter(AwardFlow.reason), typed_text)
     router.callback_query.register(
         cb_confirm, StateFilter(AwardFlow.confirm), AwardConfirmCb.filter()
     )

@@ -132,3 +132,10 @@ def asking_from(
         channel=data["channel"],
         locale=locale or get_i18n().current_locale,
     )
+
+
+def asking_in(
+    bot: Bot, chat_id: int, state: FSMContext, session: AsyncSession, actor: Actor, channel: Channel
+) -> Asking:
+    """A registered person's step, asked in their language."""
+    return Asking(bot, chat_id, state, session, actor, channel, actor.locale)

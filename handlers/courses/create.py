@@ -19,13 +19,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.common.callbacks import Page
 from handlers.common.conversation import end_conversation
-from handlers.common.filters import HasRole
+from handlers.common.filters import HasRole, NotCommand
 from handlers.common.fmt import local_datetime
 from handlers.common.keyboards import inline, paged
 from handlers.common.labels import stale_button
 from handlers.common.mappers import chat_of
 from handlers.common.steps import Ask, Asking, only_for
-from handlers.courses.filters import NotCommand
 from handlers.courses.states import NewCourseFlow
 from handlers.courses.texts import course_problem_text
 from services.courses.courses import CourseProblem

@@ -15,11 +15,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.common.callbacks import DbId, Page
 from handlers.common.conversation import end_conversation
+from handlers.common.filters import NotCommand
 from handlers.common.fmt import local_datetime
 from handlers.common.keyboards import paged
 from handlers.common.labels import clip, stale_button
 from handlers.common.steps import Ask, Asking
-from handlers.courses.filters import NotCommand
 from handlers.courses.states import CourseFlow
 from handlers.courses.texts import course_problem_text
 from services.courses.attendance import (

@@ -13,11 +13,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.common.callbacks import DbId, Page
 from handlers.common.conversation import end_conversation
-from handlers.common.filters import HasRole
+from handlers.common.filters import HasRole, NotCommand
 from handlers.common.keyboards import paged
 from handlers.common.labels import clip
 from handlers.common.steps import Ask, Asking, only_for
-from handlers.courses.filters import NotCommand
 from handlers.courses.states import CheckinFlow
 from handlers.courses.texts import checkin_text, course_problem_text, my_course_text
 from services.courses.attendance import check_in

@@ -16,11 +16,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.common.callbacks import DbId, Page
 from handlers.common.conversation import end_conversation
-from handlers.common.filters import HasRole
+from handlers.common.filters import HasRole, NotCommand
 from handlers.common.keyboards import inline, paged
 from handlers.common.labels import stale_button
 from handlers.common.steps import Ask, Asking, only_for
-from handlers.directory.filters import NotCommand
 from handlers.directory.states import DirectoryFlow
 from services.invites.directory import Named
 from services.people import Actor

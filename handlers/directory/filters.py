@@ -1,5 +1,4 @@
-"""Coroutine filters (F magic would run in a thread): a message that carries a file; a
-typed answer that is not a command (which reaches its own feature instead)."""
+"""A coroutine filter (F magic would run in a thread): a message that carries a file."""
 
 from __future__ import annotations
 
@@ -12,8 +11,3 @@ from aiogram.types import Message
 class HasDocument(Filter):
     async def __call__(self, message: Message, **_: Any) -> bool:
         return message.document is not None
-
-
-class NotCommand(Filter):
-    async def __call__(self, message: Message, **_: Any) -> bool:
-        return not (message.text or "").startswith("/")

@@ -16,7 +16,7 @@ from handlers.common.conversation import end_conversation
 from handlers.common.filters import HasRole
 from handlers.common.labels import stale_button
 from handlers.common.mappers import chat_of
-from handlers.common.steps import Ask, Asking, only_for
+from handlers.common.steps import Ask, Asking, asking_in, only_for
 from handlers.movement_reports import keyboards
 from handlers.movement_reports.callbacks import (
     REPUBLIC,
@@ -37,12 +37,6 @@ from services.roles import Role
 from storage.base import utcnow
 
 STAFF = (Role.ADMIN, Role.COORDINATOR)
-
-
-def asking_of(
-    bot: Bot, chat_id: int, state: FSMContext, session: AsyncSession, actor: Actor, channel: Channel
-) -> Asking:
-    return Asking(bot, chat_id, state, session, actor, channel, actor.locale)
 
 
 async def report_of(session: AsyncSession, actor: Actor, region: int, period: Period) -> Report:
@@ -100,7 +94,7 @@ async def cmd_report(
 ) -> None:
     """Administrators pick the scope; a coordinator of one region gets its summary at once."""
     await end_conversation(state)
-    asking = asking_of(bot, message.chat.id, state, session, actor, channel)
+    asking = asking_in(bot, message.chat.id, state, session, actor, channel)
     if not actor.has(Role.ADMIN):
         mine = await report_scopes(session, actor.person_id, False, actor.locale)
         if len(mine) == 1:
@@ -124,7 +118,7 @@ async def cb_page(
     await query.answer()
     await state.update_data(page=callback_data.page)
     await ask_scope(
-        asking_of(bot, chat_of(query), state, session, actor, channel), callback_data.page
+        asking_in(bot, chat_of(query), state, session, actor, channel), callback_data.page
     )
 
 
@@ -140,7 +134,7 @@ async def cb_scope(
     """The republic or a region: its summary and the buttons."""
     await query.answer()
     await open_options(
-        asking_of(bot, chat_of(query), state, session, actor, channel), callback_data.region
+        asking_in(bot, chat_of(query), state, session, actor, channel), callback_data.region
     )
 
 
@@ -165,7 +159,7 @@ async def cb_action(
     await query.answer()
     await state.set_state(ReportFlow.options)
     await state.update_data(region=region, period=period.value)
-    asking = asking_of(bot, chat_of(query), state, session, actor, channel)
+    asking = asking_in(bot, chat_of(query), state, session, actor, channel)
     if callback_data.action == "xlsx":
         body = workbook(report, labels())
         await bot.send_document(

@@ -13,11 +13,11 @@ from aiogram.utils.i18n import gettext as _
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.common.conversation import end_conversation
-from handlers.common.filters import HasRole
+from handlers.common.filters import HasRole, typed_text
 from handlers.common.fmt import local_date
 from handlers.common.labels import stale_button
 from handlers.common.mappers import chat_of
-from handlers.common.steps import Ask, Asking, only_for, with_lead
+from handlers.common.steps import Ask, Asking, asking_in, only_for, with_lead
 from handlers.season import keyboards
 from handlers.season.callbacks import NoNoteCb, PlanCreateCb, PlanPageCb, PlanRegionCb, PlanTaskCb
 from handlers.season.states import PlanFlow
@@ -90,17 +90,6 @@ async def ask_note(asking: Asking, task: TaskView) -> None:
     await asking.send(note_question(task), keyboards.no_note(task))
 
 
-def asking_of(
-    bot: Bot, chat_id: int, state: FSMContext, session: AsyncSession, actor: Actor, channel: Channel
-) -> Asking:
-    return Asking(bot, chat_id, state, session, actor, channel, actor.locale)
-
-
-async def typed_note(message: Message) -> bool:
-    """Text that is not a command: a command goes on to its own handler."""
-    return bool(message.text) and not (message.text or "").startswith("/")
-
-
 async def cmd_plan(
     message: Message,
     state: FSMContext,
@@ -111,7 +100,7 @@ async def cmd_plan(
 ) -> None:
     """Administrators: the status per region; coordinators: their tasks."""
     await end_conversation(state)
-    asking = asking_of(bot, message.chat.id, state, session, actor, channel)
+    asking = asking_in(bot, message.chat.id, state, session, actor, channel)
     if actor.has(Role.ADMIN):
         await state.set_state(PlanFlow.regions)
         await state.update_data(page=0)
@@ -139,7 +128,7 @@ async def cb_create(
         return
     await query.answer()
     await create_season_plan(session, callback_data.season, actor.person_id)
-    await ask_regions(asking_of(bot, chat_of(query), state, session, actor, channel), 0)
+    await ask_regions(asking_in(bot, chat_of(query), state, session, actor, channel), 0)
 
 
 async def cb_page(
@@ -154,7 +143,7 @@ async def cb_page(
     """The next page of regions or tasks."""
     await query.answer()
     await state.update_data(page=callback_data.page)
-    asking = asking_of(bot, chat_of(query), state, session, actor, channel)
+    asking = asking_in(bot, chat_of(query), state, session, actor, channel)
     if await state.get_state() == PlanFlow.regions.state:
         if not await ask_regions(asking, callback_data.page):
             await asking.close(no_plan_text(current_season()))
@@ -177,7 +166,7 @@ async def cb_region(
     await state.set_state(PlanFlow.tasks)
     await state.update_data(region=callback_data.region, page=0)
     await ask_tasks(
-        asking_of(bot, chat_of(query), state, session, actor, channel), callback_data.region, 0
+        asking_in(bot, chat_of(query), state, session, actor, channel), callback_data.region, 0
     )
 
 
@@ -209,7 +198,7 @@ async def cb_task(
     await query.answer()
     await state.set_state(PlanFlow.note)
     await state.update_data(task=task.id)
-    await ask_note(asking_of(bot, chat_of(query), state, session, actor, channel), task)
+    await ask_note(asking_in(bot, chat_of(query), state, session, actor, channel), task)
 
 
 async def done(
@@ -330,5 +319,5 @@ def make_router() -> Router:
     )
     router.callback_query.register(cb_task, StateFilter(PlanFlow.tasks), PlanTaskCb.filter())
     router.callback_query.register(cb_no_note, StateFilter(PlanFlow.note), NoNoteCb.filter())
-    router.message.register(msg_note, StateFilter(PlanFlow.note), typed_note)
+    router.message.register(msg_note, StateFilter(PlanFlow.note), typed_text)
     return router

@@ -16,7 +16,7 @@ from aiogram.utils.i18n import gettext as _
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.common.deeplinks import DeepLinks
-from handlers.common.filters import HasRole
+from handlers.common.filters import HasRole, typed_text
 from handlers.common.fmt import ALMATY
 from handlers.common.labels import stale_button
 from handlers.common.mappers import chat_of
@@ -35,7 +35,7 @@ from handlers.volunteers.callbacks import (
     SquadCodeCb,
     SubmitCb,
 )
-from handlers.volunteers.filters import shared_contact, typed
+from handlers.volunteers.filters import shared_contact
 from handlers.volunteers.render import card_renderer
 from handlers.volunteers.states import VolunteerFlow
 from services.channels import Channel
@@ -503,18 +503,18 @@ def make_router() -> Router:
     router = Router(name=__name__)
     router.message.filter(HasRole(Role.VOLUNTEER))
     router.callback_query.filter(HasRole(Role.VOLUNTEER))
-    router.message.register(on_name, StateFilter(VolunteerFlow.name), typed)
+    router.message.register(on_name, StateFilter(VolunteerFlow.name), typed_text)
     router.callback_query.register(
         cb_keep_name, StateFilter(VolunteerFlow.name), KeepNameCb.filter()
     )
     router.message.register(on_phone, StateFilter(VolunteerFlow.phone), shared_contact)
-    router.message.register(on_phone, StateFilter(VolunteerFlow.phone), typed)
-    router.message.register(on_birth_date, StateFilter(VolunteerFlow.birth_date), typed)
+    router.message.register(on_phone, StateFilter(VolunteerFlow.phone), typed_text)
+    router.message.register(on_birth_date, StateFilter(VolunteerFlow.birth_date), typed_text)
     router.callback_query.register(
         cb_region_page, StateFilter(VolunteerFlow.region), RegionPageCb.filter()
     )
     router.callback_query.register(cb_region, StateFilter(VolunteerFlow.region), RegionCb.filter())
-    router.message.register(on_region_typed, StateFilter(VolunteerFlow.region), typed)
+    router.message.register(on_region_typed, StateFilter(VolunteerFlow.region), typed_text)
     router.callback_query.register(
         cb_institution_page, StateFilter(VolunteerFlow.institution), InstitutionPageCb.filter()
     )
@@ -524,7 +524,9 @@ def make_router() -> Router:
     router.callback_query.register(
         cb_other_institution, StateFilter(VolunteerFlow.institution), OtherInstitutionCb.filter()
     )
-    router.message.register(on_institution_name, StateFilter(VolunteerFlow.institution_name), typed)
+    router.message.register(
+        on_institution_name, StateFilter(VolunteerFlow.institution_name), typed_text
+    )
     router.callback_query.register(cb_squad, StateFilter(VolunteerFlow.squad), SquadCb.filter())
     router.callback_query.register(
         cb_squad_code, StateFilter(VolunteerFlow.squad), SquadCodeCb.filter()
@@ -532,7 +534,7 @@ def make_router() -> Router:
     router.callback_query.register(
         cb_no_squad, StateFilter(VolunteerFlow.squad), NoSquadCb.filter()
     )
-    router.message.register(on_squad_code, StateFilter(VolunteerFlow.squad_code), typed)
+    router.message.register(on_squad_code, StateFilter(VolunteerFlow.squad_code), typed_text)
     router.callback_query.register(cb_submit, StateFilter(VolunteerFlow.summary), SubmitCb.filter())
     router.callback_query.register(
         cb_restart, StateFilter(VolunteerFlow.summary), RestartCb.filter()

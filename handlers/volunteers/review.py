@@ -13,7 +13,7 @@ from aiogram.utils.i18n import gettext as _
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.common.conversation import end_conversation
-from handlers.common.filters import HasRole
+from handlers.common.filters import HasRole, typed_text
 from handlers.common.labels import stale_button
 from handlers.common.mappers import chat_of
 from handlers.common.steps import Ask, Asking, only_for, with_lead
@@ -25,7 +25,6 @@ from handlers.volunteers.callbacks import (
     NoReasonCb,
     ReviewCb,
 )
-from handlers.volunteers.filters import typed
 from handlers.volunteers.render import result_renderer
 from handlers.volunteers.states import ReviewFlow
 from handlers.volunteers.texts import card_text
@@ -265,5 +264,5 @@ def make_router() -> Router:
     router.callback_query.register(
         cb_no_reason, StateFilter(ReviewFlow.reason), NoReasonCb.filter()
     )
-    router.message.register(on_reason, StateFilter(ReviewFlow.reason), typed)
+    router.message.register(on_reason, StateFilter(ReviewFlow.reason), typed_text)
     return router
